@@ -1,0 +1,66 @@
+package vn.ioc.pulse.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import vn.ioc.pulse.model.KpiValue;
+
+/**
+ * KPI history in this JVM's memory, for the demo when no InfluxDB is configured. Bounded: each series keeps its
+ * newest {@code maxPointsPerSeries} points.
+ */
+public final class InMemoryKpiHistoryStore implements KpiHistoryStore {
+    private final Map<String, NavigableMap<Instant, Point>> series = new ConcurrentHashMap<>();
+    private final int maxPointsPerSeries;
+
+    public InMemoryKpiHistoryStore(int maxPointsPerSeries) {
+        this.maxPointsPerSeries = maxPointsPerSeries;
+    }
+
+    @Override
+    public void write(Collection<KpiValue> values) {
+        for (KpiValue v : values) {
+            NavigableMap<Instant, Point> points = series.computeIfAbsent(v.key(), k -> new TreeMap<>());
+            synchronized (points) {
+                points.put(v.asOf(), new Point(v.asOf(), v.value(), v.numerator(), v.denominator()));
+                while (points.size() > maxPointsPerSeries) {
+                    points.pollFirstEntry();
+                }
+            }
+        }
+    }
+
+    @Override
+    public List<Point> history(String kpi, String scopeType, String scopeId, String window, Instant from,
+                               Instant to, Duration step) {
+        NavigableMap<Instant, Point> points = series.get(KpiValue.key(kpi, scopeType, scopeId, window));
+        if (points == null) {
+            return List.of();
+        }
+        List<Point> inRange;
+        synchronized (points) {
+            inRange = new ArrayList<>(points.subMap(from, true, to, true).values());
+        }
+        if (step == null) {
+            return inRange;
+        }
+        TreeMap<Long, Point> lastPerBucket = new TreeMap<>();
+        long stepMs = step.toMillis();
+        for (Point p : inRange) {
+            long bucket = Math.floorDiv(p.time().toEpochMilli(), stepMs) * stepMs;
+            lastPerBucket.put(bucket, new Point(Instant.ofEpochMilli(bucket), p.value(), p.numerator(), p.denominator()));
+        }
+        return new ArrayList<>(lastPerBucket.values());
+    }
+
+    @Override
+    public void close() {
+        series.clear();
+    }
+}

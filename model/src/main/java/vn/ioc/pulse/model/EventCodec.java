@@ -1,0 +1,354 @@
+package vn.ioc.pulse.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import vn.ioc.pulse.model.CaseEvent.Digitisation;
+import vn.ioc.pulse.model.CaseEvent.Payment;
+import vn.ioc.pulse.model.CaseEvent.RegulatedDuration;
+
+/**
+ * The one JSON codec for input events (CONTRACT.md §1). Parsing validates exactly as the contract says and
+ * throws {@link ValidationException} naming the field; unknown fields are ignored.
+ */
+public final class EventCodec {
+    /** Deepest JSON nesting accepted; deeper documents are rejected before they cost stack or memory. */
+    public static final int MAX_NESTING_DEPTH = 64;
+
+    private static final ObjectMapper MAPPER = newMapper();
+    private static final Pattern TIMESTAMP = Pattern.compile(
+            "(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,9}))?)?(Z|([+-])(\\d{2}):?(\\d{2}))");
+    private static final Set<CaseEventType> NEEDS_PROCEDURE = EnumSet.of(CaseEventType.SUBMITTED, CaseEventType.RECEIVED);
+
+    private EventCodec() {
+    }
+
+    private static ObjectMapper newMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.getFactory().setStreamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build());
+        return mapper;
+    }
+
+    /** The shared, configured mapper (thread-safe). */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /** Parses and validates one JSON text holding one event object. */
+    public static IocEvent parse(String json) throws ValidationException {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new ValidationException(null, "malformed JSON: " + e.getOriginalMessage());
+        }
+        return parse(node);
+    }
+
+    /** Validates one already-parsed JSON value as an event. */
+    public static IocEvent parse(JsonNode node) throws ValidationException {
+        if (node == null || !node.isObject()) {
+            throw new ValidationException(null, "an event must be a JSON object, got " + kind(node));
+        }
+        Obj o = new Obj((ObjectNode) node, "");
+        String schema = o.requiredString("schema", 64);
+        return switch (schema) {
+            case IocEvent.SCHEMA_CASE -> parseCase(o);
+            case IocEvent.SCHEMA_SERVICE -> parseService(o);
+            case IocEvent.SCHEMA_CLOCK -> new ClockTick(o.requiredTime("now"));
+            default -> throw new ValidationException("schema", "unknown schema '" + schema + "', expected one of "
+                    + IocEvent.SCHEMA_CASE + ", " + IocEvent.SCHEMA_SERVICE + ", " + IocEvent.SCHEMA_CLOCK);
+        };
+    }
+
+    private static CaseEvent parseCase(Obj o) throws ValidationException {
+        String eventId = o.requiredString("event_id", 128);
+        String dossier = o.requiredString("dossier_code", 64);
+        CaseEventType type = o.requiredEnum("type", CaseEventType.class);
+        Instant occurred = o.requiredTime("occurred_at");
+        Long sequence = o.optionalLong("sequence");
+        if (sequence != null && sequence < 0) {
+            throw new ValidationException("sequence", "must be >= 0, got " + sequence);
+        }
+        Long status = o.optionalLong("status_code");
+        if (status != null && (status < 1 || status > 10)) {
+            throw new ValidationException("status_code", "must be 1-10, got " + status);
+        }
+        String procedure = o.optionalString("procedure_code");
+        String agency = o.optionalString("agency_code");
+        CaseEvent.Channel channel = o.optionalEnum("channel", CaseEvent.Channel.class);
+        Instant due = o.optionalTime("due_at");
+        RegulatedDuration duration = regulatedDuration(o);
+        Payment payment = payment(o, type);
+        CaseEvent.Rating rating = o.optionalEnum("rating", CaseEvent.Rating.class);
+        if (NEEDS_PROCEDURE.contains(type) && procedure == null) {
+            throw new ValidationException("procedure_code", "required on " + type);
+        }
+        if (type == CaseEventType.RECEIVED) {
+            if (agency == null) {
+                throw new ValidationException("agency_code", "required on RECEIVED");
+            }
+            if (channel == null) {
+                throw new ValidationException("channel", "required on RECEIVED");
+            }
+            if (due == null && duration == null) {
+                throw new ValidationException("due_at", "required on RECEIVED when regulated_duration is absent");
+            }
+        }
+        if (type == CaseEventType.RATED && rating == null) {
+            throw new ValidationException("rating", "required on RATED");
+        }
+        return new CaseEvent(eventId, dossier, type, occurred, sequence == null ? 0 : sequence,
+                status == null ? null : status.intValue(), procedure, o.optionalString("field_code"), agency,
+                o.optionalString("commune_code"), channel, o.optionalEnum("service_level", CaseEvent.ServiceLevel.class),
+                o.optionalEnum("applicant_type", CaseEvent.ApplicantType.class), o.optionalTime("received_at"), due,
+                duration, o.optionalBoolean("fee_required"), payment, digitisation(o), rating,
+                o.optionalString("source_system"));
+    }
+
+    private static RegulatedDuration regulatedDuration(Obj o) throws ValidationException {
+        Obj d = o.optionalObject("regulated_duration");
+        if (d == null) {
+            return null;
+        }
+        Long value = d.optionalLong("value");
+        if (value == null) {
+            throw new ValidationException("regulated_duration.value", "required");
+        }
+        if (value < 0) {
+            throw new ValidationException("regulated_duration.value", "must be >= 0, got " + value);
+        }
+        return new RegulatedDuration(value, d.requiredEnum("unit", CaseEvent.DurationUnit.class));
+    }
+
+    private static Payment payment(Obj o, CaseEventType type) throws ValidationException {
+        Obj p = o.optionalObject("payment");
+        if (p == null) {
+            if (type == CaseEventType.PAYMENT_COMPLETED) {
+                throw new ValidationException("payment.online", "required on PAYMENT_COMPLETED");
+            }
+            return null;
+        }
+        Boolean online = p.optionalBoolean("online");
+        if (online == null) {
+            if (type == CaseEventType.PAYMENT_COMPLETED) {
+                throw new ValidationException("payment.online", "required on PAYMENT_COMPLETED");
+            }
+            return null;
+        }
+        return new Payment(online, p.optionalEnum("gateway", CaseEvent.Gateway.class));
+    }
+
+    private static Digitisation digitisation(Obj o) throws ValidationException {
+        Obj d = o.optionalObject("digitisation");
+        if (d == null) {
+            return null;
+        }
+        return new Digitisation(d.optionalBoolean("inputs_digitised"), d.optionalBoolean("reused_data"),
+                d.optionalBoolean("e_result"));
+    }
+
+    private static ServiceEvent parseService(Obj o) throws ValidationException {
+        String eventId = o.requiredString("event_id", 128);
+        ServiceEvent.Type type = o.requiredEnum("type", ServiceEvent.Type.class);
+        Instant occurred = o.requiredTime("occurred_at");
+        ServiceEvent.Component component = o.optionalEnum("component", ServiceEvent.Component.class);
+        ServiceEvent.State state = o.optionalEnum("state", ServiceEvent.State.class);
+        String feedbackId = o.optionalString("feedback_id");
+        ServiceEvent.Reaction reaction = o.optionalEnum("reaction", ServiceEvent.Reaction.class);
+        ServiceEvent.Action action = o.optionalEnum("action", ServiceEvent.Action.class);
+        switch (type) {
+            case AVAILABILITY -> {
+                if (component == null) {
+                    throw new ValidationException("component", "required on AVAILABILITY");
+                }
+                if (state == null) {
+                    throw new ValidationException("state", "required on AVAILABILITY");
+                }
+            }
+            case FEEDBACK_RECEIVED, FEEDBACK_ANSWERED, FEEDBACK_REACTION -> {
+                if (feedbackId == null) {
+                    throw new ValidationException("feedback_id", "required on " + type);
+                }
+                if (type == ServiceEvent.Type.FEEDBACK_REACTION && reaction == null) {
+                    throw new ValidationException("reaction", "required on FEEDBACK_REACTION");
+                }
+            }
+            case PORTAL_ACTION -> {
+                if (action == null) {
+                    throw new ValidationException("action", "required on PORTAL_ACTION");
+                }
+            }
+            default -> {
+            }
+        }
+        return new ServiceEvent(eventId, type, occurred, component, state, o.optionalLong("latency_ms"),
+                o.optionalString("agency_code"), o.optionalString("commune_code"), o.optionalString("procedure_code"),
+                o.optionalString("dossier_code"), feedbackId, reaction, o.optionalLong("amount_vnd"),
+                o.optionalEnum("gateway", CaseEvent.Gateway.class), action);
+    }
+
+    /**
+     * Parses a contract timestamp: {@code YYYY-MM-DDTHH:MM[:SS[.fraction]]} then {@code Z}, {@code ±HH:MM} or
+     * {@code ±HHMM}. Anything else, or an impossible date, is an error naming {@code field}.
+     */
+    public static Instant parseTimestamp(String field, String text) throws ValidationException {
+        Matcher m = TIMESTAMP.matcher(text);
+        if (!m.matches()) {
+            throw new ValidationException(field, "not an ISO-8601 timestamp with offset "
+                    + "(YYYY-MM-DDTHH:MM[:SS[.fff]] then Z, +HH:MM or +HHMM): '" + abbreviate(text) + "'");
+        }
+        try {
+            int nanos = 0;
+            if (m.group(7) != null) {
+                nanos = Integer.parseInt((m.group(7) + "000000000").substring(0, 9));
+            }
+            LocalDateTime local = LocalDateTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                    Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),
+                    m.group(6) == null ? 0 : Integer.parseInt(m.group(6)), nanos);
+            ZoneOffset offset = ZoneOffset.UTC;
+            if (!"Z".equals(m.group(8))) {
+                int sign = "-".equals(m.group(9)) ? -1 : 1;
+                offset = ZoneOffset.ofHoursMinutes(sign * Integer.parseInt(m.group(10)),
+                        sign * Integer.parseInt(m.group(11)));
+            }
+            return local.toInstant(offset);
+        } catch (DateTimeException e) {
+            throw new ValidationException(field, "impossible date or time '" + abbreviate(text) + "': " + e.getMessage());
+        }
+    }
+
+    private static String kind(JsonNode node) {
+        if (node == null || node.isMissingNode()) {
+            return "nothing";
+        }
+        return node.getNodeType().name().toLowerCase();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "…";
+    }
+
+    /** Typed, validating access to one JSON object's fields; {@code prefix} makes nested field names. */
+    private record Obj(ObjectNode node, String prefix) {
+        private JsonNode present(String name) {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull() || (v.isTextual() && v.textValue().isEmpty())) {
+                return null;
+            }
+            return v;
+        }
+
+        private String path(String name) {
+            return prefix + name;
+        }
+
+        String requiredString(String name, int maxLength) throws ValidationException {
+            String s = optionalString(name);
+            if (s == null) {
+                throw new ValidationException(path(name), "required");
+            }
+            if (s.length() > maxLength) {
+                throw new ValidationException(path(name), "longer than " + maxLength + " characters");
+            }
+            return s;
+        }
+
+        String optionalString(String name) throws ValidationException {
+            JsonNode v = present(name);
+            if (v == null) {
+                return null;
+            }
+            if (!v.isTextual()) {
+                throw new ValidationException(path(name), "must be a string, got " + kind(v));
+            }
+            return v.textValue();
+        }
+
+        Long optionalLong(String name) throws ValidationException {
+            JsonNode v = present(name);
+            if (v == null) {
+                return null;
+            }
+            if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+                throw new ValidationException(path(name), "must be a JSON integer, got " + kind(v) + " " + v);
+            }
+            return v.longValue();
+        }
+
+        Boolean optionalBoolean(String name) throws ValidationException {
+            JsonNode v = present(name);
+            if (v == null) {
+                return null;
+            }
+            if (!v.isBoolean()) {
+                throw new ValidationException(path(name), "must be true or false, got " + kind(v));
+            }
+            return v.booleanValue();
+        }
+
+        Instant requiredTime(String name) throws ValidationException {
+            Instant t = optionalTime(name);
+            if (t == null) {
+                throw new ValidationException(path(name), "required");
+            }
+            return t;
+        }
+
+        Instant optionalTime(String name) throws ValidationException {
+            JsonNode v = present(name);
+            if (v == null) {
+                return null;
+            }
+            if (!v.isTextual()) {
+                throw new ValidationException(path(name), "must be a timestamp string, got " + kind(v));
+            }
+            return parseTimestamp(path(name), v.textValue());
+        }
+
+        <E extends Enum<E>> E requiredEnum(String name, Class<E> type) throws ValidationException {
+            E e = optionalEnum(name, type);
+            if (e == null) {
+                throw new ValidationException(path(name), "required");
+            }
+            return e;
+        }
+
+        <E extends Enum<E>> E optionalEnum(String name, Class<E> type) throws ValidationException {
+            String s = optionalString(name);
+            if (s == null) {
+                return null;
+            }
+            for (E e : type.getEnumConstants()) {
+                if (e.name().equals(s)) {
+                    return e;
+                }
+            }
+            throw new ValidationException(path(name), "unknown value '" + abbreviate(s) + "', expected one of "
+                    + Arrays.toString(type.getEnumConstants()));
+        }
+
+        Obj optionalObject(String name) throws ValidationException {
+            JsonNode v = present(name);
+            if (v == null) {
+                return null;
+            }
+            if (!v.isObject()) {
+                throw new ValidationException(path(name), "must be a JSON object, got " + kind(v));
+            }
+            return new Obj((ObjectNode) v, path(name) + ".");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package vn.ioc.pulse.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * One KPI value (CONTRACT.md §3): for counts {@code value = numerator} and {@code denominator} null; for ratios
+ * {@code value} null when the denominator is 0. {@code asOf} is the event time it describes.
+ */
+public record KpiValue(
+        String kpi,
+        String scopeType,
+        String scopeId,
+        String window,
+        Double value,
+        Double numerator,
+        Double denominator,
+        Status status,
+        Instant asOf,
+        Instant computedAt,
+        long revision) {
+
+    /** Local time zone of all calendar logic (DOMAIN.md §2 rule 6). */
+    public static final ZoneId ZONE = ZoneId.of("Asia/Ho_Chi_Minh");
+    private static final DateTimeFormatter TIME_FORMAT = DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(ZONE);
+
+    /** Status of a tile: GREY means no data. */
+    public enum Status { GREEN, YELLOW, RED, GREY }
+
+    /** The Kafka key and identity of a series: {@code kpi/scope_type/scope_id/window}. */
+    public String key() {
+        return key(kpi, scopeType, scopeId, window);
+    }
+
+    public static String key(String kpi, String scopeType, String scopeId, String window) {
+        return kpi + "/" + scopeType + "/" + scopeId + "/" + window;
+    }
+
+    /** Formats an instant as ISO-8601 in +07:00. */
+    public static String formatTime(Instant t) {
+        return t == null ? null : TIME_FORMAT.format(t);
+    }
+
+    /** The contract JSON object. */
+    public ObjectNode toJsonNode() {
+        ObjectNode o = EventCodec.mapper().createObjectNode();
+        o.put("kpi", kpi);
+        o.put("scope_type", scopeType);
+        o.put("scope_id", scopeId);
+        o.put("window", window);
+        o.put("value", value);
+        o.put("numerator", numerator);
+        o.put("denominator", denominator);
+        o.put("status", status.name());
+        o.put("as_of", formatTime(asOf));
+        o.put("computed_at", formatTime(computedAt));
+        o.put("revision", revision);
+        return o;
+    }
+
+    public String toJson() {
+        return toJsonNode().toString();
+    }
+
+    /** Reads the contract JSON written by {@link #toJson()}. */
+    public static KpiValue fromJson(String json) {
+        try {
+            JsonNode n = EventCodec.mapper().readTree(json);
+            return new KpiValue(n.path("kpi").asText(), n.path("scope_type").asText(), n.path("scope_id").asText(),
+                    n.path("window").asText(), number(n.get("value")), number(n.get("numerator")),
+                    number(n.get("denominator")), Status.valueOf(n.path("status").asText()),
+                    time(n.get("as_of")), time(n.get("computed_at")), n.path("revision").asLong());
+        } catch (JsonProcessingException | ValidationException e) {
+            throw new IllegalArgumentException("not a KPI value: " + e.getMessage(), e);
+        }
+    }
+
+    private static Double number(JsonNode n) {
+        return n == null || n.isNull() ? null : n.doubleValue();
+    }
+
+    private static Instant time(JsonNode n) throws ValidationException {
+        return n == null || n.isNull() ? null : EventCodec.parseTimestamp("as_of", n.asText());
+    }
+}
