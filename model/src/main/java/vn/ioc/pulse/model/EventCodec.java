@@ -28,7 +28,7 @@ public final class EventCodec {
 
     private static final ObjectMapper MAPPER = newMapper();
     private static final Pattern TIMESTAMP = Pattern.compile(
-            "(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,9}))?)?(Z|([+-])(\\d{2}):?(\\d{2}))");
+            "(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d+))?)?(Z|([+-])(\\d{2}):?(\\d{2}))");
     private static final Set<CaseEventType> NEEDS_PROCEDURE = EnumSet.of(CaseEventType.SUBMITTED, CaseEventType.RECEIVED);
 
     private EventCodec() {
@@ -36,6 +36,7 @@ public final class EventCodec {
 
     private static ObjectMapper newMapper() {
         ObjectMapper mapper = new ObjectMapper();
+        mapper.enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         mapper.getFactory().setStreamReadConstraints(
                 StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build());
         return mapper;
@@ -142,13 +143,14 @@ public final class EventCodec {
             return null;
         }
         Boolean online = p.optionalBoolean("online");
+        CaseEvent.Gateway gateway = p.optionalEnum("gateway", CaseEvent.Gateway.class);
         if (online == null) {
             if (type == CaseEventType.PAYMENT_COMPLETED) {
                 throw new ValidationException("payment.online", "required on PAYMENT_COMPLETED");
             }
             return null;
         }
-        return new Payment(online, p.optionalEnum("gateway", CaseEvent.Gateway.class));
+        return new Payment(online, gateway);
     }
 
     private static Digitisation digitisation(Obj o) throws ValidationException {
@@ -213,7 +215,7 @@ public final class EventCodec {
         try {
             int nanos = 0;
             if (m.group(7) != null) {
-                nanos = Integer.parseInt((m.group(7) + "000000000").substring(0, 9));
+                nanos = Integer.parseInt((m.group(7) + "000000000").substring(0, 9)); // finer than ns is truncated
             }
             LocalDateTime local = LocalDateTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
                     Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),

@@ -1,0 +1,107 @@
+package vn.ioc.pulse.ingest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.ioc.pulse.model.CaseEvent;
+import vn.ioc.pulse.model.ClockTick;
+import vn.ioc.pulse.model.EventCodec;
+import vn.ioc.pulse.model.IocEvent;
+import vn.ioc.pulse.model.KpiValue;
+import vn.ioc.pulse.model.ServiceEvent;
+import vn.ioc.pulse.model.Topics;
+
+/**
+ * Writes validated events to their Kafka topics, keyed as CONTRACT.md §3 says, and rejected input to the
+ * dead-letter topic. Delivery: idempotent producer with acks=all; a returned future completes only once Kafka
+ * acknowledged the record durably, or fails (then the caller answers 503 and the client resends; duplicates are
+ * harmless because consumers dedup by event_id). Clock ticks go to every partition of both event topics.
+ */
+public final class EventPublisher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
+
+    private final KafkaProducer<String, String> producer;
+
+    public EventPublisher(IngestConfig config) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.kafkaTimeoutMs());
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1000, config.kafkaTimeoutMs() / 2));
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, config.kafkaTimeoutMs());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "ioc-ingest");
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    }
+
+    /** Sends one valid event (its original JSON text, unknown fields kept); may block up to the Kafka timeout. */
+    public List<CompletableFuture<Void>> publish(IocEvent event, String json) {
+        if (event instanceof CaseEvent c) {
+            return List.of(send(new ProducerRecord<>(Topics.CASE_EVENTS, c.dossierCode(), json)));
+        }
+        if (event instanceof ServiceEvent s) {
+            return List.of(send(new ProducerRecord<>(Topics.SERVICE_EVENTS, s.kafkaKey(), json)));
+        }
+        return publishTick((ClockTick) event, json);
+    }
+
+    private List<CompletableFuture<Void>> publishTick(ClockTick tick, String json) {
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        for (String topic : List.of(Topics.CASE_EVENTS, Topics.SERVICE_EVENTS)) {
+            for (PartitionInfo partition : producer.partitionsFor(topic)) {
+                acks.add(send(new ProducerRecord<>(topic, partition.partition(), null, json)));
+            }
+        }
+        return acks;
+    }
+
+    /** Sends a rejected input with the reason to the dead-letter topic. */
+    public CompletableFuture<Void> deadLetter(String source, String input, Integer index, String field, String error) {
+        ObjectNode o = EventCodec.mapper().createObjectNode();
+        o.put("source", source);
+        if (index != null) {
+            o.put("index", index);
+        }
+        o.put("field", field);
+        o.put("error", error);
+        o.put("rejected_at", KpiValue.formatTime(Instant.now()));
+        o.put("input", input);
+        LOG.info("dead-letter from {} record {}: {}", source, index, error);
+        return send(new ProducerRecord<>(Topics.DEAD_LETTER, null, o.toString()));
+    }
+
+    private CompletableFuture<Void> send(ProducerRecord<String, String> record) {
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        try {
+            producer.send(record, (metadata, error) -> {
+                if (error == null) {
+                    ack.complete(null);
+                } else {
+                    LOG.warn("Kafka did not acknowledge topic {} key {}: {}", record.topic(), record.key(), error.toString());
+                    ack.completeExceptionally(error);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Kafka send failed for topic {} key {}: {}", record.topic(), record.key(), e.toString());
+            ack.completeExceptionally(e);
+        }
+        return ack;
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,94 @@
+package vn.ioc.pulse.jobs;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import vn.ioc.pulse.jobs.records.Envelope;
+import vn.ioc.pulse.jobs.records.EnvelopeDeserializer;
+import vn.ioc.pulse.jobs.sink.InfluxKpiSink;
+import vn.ioc.pulse.jobs.sink.KpiRecordSerializer;
+import vn.ioc.pulse.model.KpiValue;
+import vn.ioc.pulse.model.Topics;
+import vn.ioc.pulse.store.InfluxKpiHistoryStore;
+
+/**
+ * Wires the KPI job to Kafka (source: both event topics from the earliest offset, so a job started without
+ * state recomputes every KPI from the retained history; sinks at-least-once) and to InfluxDB when configured.
+ * The same class runs on a Flink cluster (job jar) and on the demo's local MiniCluster.
+ */
+public final class KpiJobMain {
+    private KpiJobMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        JobConfig config = JobConfig.fromEnv(System.getenv());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
+        build(env, config);
+        env.execute("ioc-kpi-job");
+    }
+
+    /** Starts the job on {@code env} without waiting for it (the demo's way). */
+    public static JobClient start(StreamExecutionEnvironment env, JobConfig config) throws Exception {
+        build(env, config);
+        return env.executeAsync("ioc-kpi-job");
+    }
+
+    /** Flink settings: checkpoints, no generic (Kryo) types, parallelism. */
+    public static Configuration flinkConfiguration(JobConfig config) {
+        Configuration c = new Configuration();
+        c.set(PipelineOptions.GENERIC_TYPES, false);
+        c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, java.time.Duration.ofMillis(config.checkpointIntervalMs()));
+        if (config.checkpointDir() != null) {
+            c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir());
+        }
+        c.set(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM, config.parallelism());
+        return c;
+    }
+
+    static void build(StreamExecutionEnvironment env, JobConfig config) {
+        KafkaSource<Envelope> source = KafkaSource.<Envelope>builder()
+                .setBootstrapServers(config.kafkaBootstrap())
+                .setTopics(List.of(Topics.CASE_EVENTS, Topics.SERVICE_EVENTS))
+                .setGroupId("ioc-kpi-job")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(KafkaRecordDeserializationSchema.valueOnly(new EnvelopeDeserializer()))
+                .build();
+        KafkaSink<KpiValue> kpiSink = KafkaSink.<KpiValue>builder()
+                .setBootstrapServers(config.kafkaBootstrap())
+                .setRecordSerializer(new KpiRecordSerializer())
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+        KafkaSink<String> deadLetterSink = KafkaSink.<String>builder()
+                .setBootstrapServers(config.kafkaBootstrap())
+                .setRecordSerializer(KafkaRecordSerializationSchema.builder()
+                        .setTopic(Topics.DEAD_LETTER)
+                        .setValueSerializationSchema(new SimpleStringSchema())
+                        .build())
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+        InfluxKpiSink historySink = null;
+        if (config.influxUrl() != null) {
+            String url = config.influxUrl();
+            String db = config.influxDb();
+            String token = config.influxToken();
+            historySink = new InfluxKpiSink(() -> new InfluxKpiHistoryStore(url, db, token), 5_000, 1_000, 8);
+        }
+        new KpiJob(source, kpiSink, historySink, deadLetterSink, config).build(env);
+    }
+
+    /** For the standalone demo: environment variables as a map with overrides. */
+    public static JobConfig config(Map<String, String> env) {
+        return JobConfig.fromEnv(env);
+    }
+}

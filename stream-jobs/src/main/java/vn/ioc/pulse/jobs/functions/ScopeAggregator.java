@@ -1,0 +1,69 @@
+package vn.ioc.pulse.jobs.functions;
+
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import vn.ioc.pulse.jobs.records.Contribution;
+import vn.ioc.pulse.jobs.rules.KpiFormula;
+import vn.ioc.pulse.jobs.rules.ScopeState;
+import vn.ioc.pulse.jobs.rules.ScopeStateSerializer;
+import vn.ioc.pulse.model.KpiValue;
+
+/**
+ * Keyed by {@code scope_type/scope_id}: sums contributions per measure and window and publishes the scope's KPI
+ * values as of the event-time clock (the watermark). Publishing happens on event-time timers: at the next
+ * watermark after a change (coalescing all changes in between into one value per key), and at every instant where
+ * time alone changes a value (a contribution leaving a rolling window, local midnight, a pending status change).
+ */
+public class ScopeAggregator extends KeyedProcessFunction<String, Contribution, KpiValue> {
+    private final List<KpiFormula> formulas;
+    private final ScopeState.StatusRule status;
+    private transient ValueState<ScopeState> state;
+
+    public ScopeAggregator(List<KpiFormula> formulas, ScopeState.StatusRule status) {
+        this.formulas = formulas;
+        this.status = status;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        state = getRuntimeContext().getState(new ValueStateDescriptor<>("scope", ScopeStateSerializer.INSTANCE));
+    }
+
+    @Override
+    public void processElement(Contribution c, Context ctx, Collector<KpiValue> out) throws Exception {
+        ScopeState s = state.value();
+        if (s == null) {
+            s = new ScopeState();
+        }
+        s.add(c);
+        state.update(s);
+        // fires at the next watermark at or after validFrom: then the contribution is counted and published
+        ctx.timerService().registerEventTimeTimer(Math.max(c.validFrom(), ctx.timerService().currentWatermark() + 1));
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<KpiValue> out) throws Exception {
+        long now = ctx.timerService().currentWatermark();
+        ScopeState s = state.value();
+        if (s == null || now == Long.MAX_VALUE || now <= s.asOf()) {
+            return; // end of a bounded input, or this instant is already published
+        }
+        s.advance(now);
+        String key = ctx.getCurrentKey();
+        int slash = key.indexOf('/');
+        for (KpiValue v : s.changedValues(key.substring(0, slash), key.substring(slash + 1), formulas, status,
+                Instant.now())) {
+            out.collect(v);
+        }
+        state.update(s);
+        long next = s.nextChange();
+        if (next != Long.MAX_VALUE) {
+            ctx.timerService().registerEventTimeTimer(next);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package vn.ioc.pulse.jobs.records;
+
+import vn.ioc.pulse.model.CaseEvent;
+import vn.ioc.pulse.model.ClockTick;
+import vn.ioc.pulse.model.EventCodec;
+import vn.ioc.pulse.model.IocEvent;
+import vn.ioc.pulse.model.ServiceEvent;
+import vn.ioc.pulse.model.ValidationException;
+
+/**
+ * One record read from an event topic: exactly one of {@code caseEvent}, {@code serviceEvent}, {@code tick} or
+ * {@code invalidInput} is set. A Flink POJO (public fields) so no Kryo is needed.
+ */
+public class Envelope {
+    public CaseEvent caseEvent;
+    public ServiceEvent serviceEvent;
+    public ClockTick tick;
+    public String invalidInput;
+    public String invalidReason;
+
+    public Envelope() {
+    }
+
+    /** Parses one topic value; input that breaks the contract becomes an invalid envelope, never an exception. */
+    public static Envelope parse(String json) {
+        Envelope e = new Envelope();
+        try {
+            IocEvent event = EventCodec.parse(json);
+            if (event instanceof CaseEvent c) {
+                e.caseEvent = c;
+            } else if (event instanceof ServiceEvent s) {
+                e.serviceEvent = s;
+            } else {
+                e.tick = (ClockTick) event;
+            }
+        } catch (ValidationException ex) {
+            e.invalidInput = json;
+            e.invalidReason = ex.getMessage();
+        }
+        return e;
+    }
+
+    public static Envelope of(IocEvent event) {
+        Envelope e = new Envelope();
+        if (event instanceof CaseEvent c) {
+            e.caseEvent = c;
+        } else if (event instanceof ServiceEvent s) {
+            e.serviceEvent = s;
+        } else {
+            e.tick = (ClockTick) event;
+        }
+        return e;
+    }
+
+    /** Event time in epoch milliseconds; Long.MIN_VALUE for invalid input. */
+    public long eventTimeMillis() {
+        if (caseEvent != null) {
+            return caseEvent.occurredAt().toEpochMilli();
+        }
+        if (serviceEvent != null) {
+            return serviceEvent.occurredAt().toEpochMilli();
+        }
+        if (tick != null) {
+            return tick.now().toEpochMilli();
+        }
+        return Long.MIN_VALUE;
+    }
+}

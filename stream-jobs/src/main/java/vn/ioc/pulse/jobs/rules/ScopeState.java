@@ -1,0 +1,124 @@
+package vn.ioc.pulse.jobs.rules;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+import vn.ioc.pulse.jobs.records.Contribution;
+import vn.ioc.pulse.jobs.records.Measure;
+import vn.ioc.pulse.model.KpiValue;
+
+/**
+ * Everything one scope (e.g. {@code agency/G12}) needs to produce its KPI values: a timeline per measure, the
+ * instant the sums describe, and the last values published (so only changes are published again).
+ */
+public final class ScopeState {
+    final EnumMap<Measure, Timeline> timelines = new EnumMap<>(Measure.class);
+    /** The event-time instant all sums describe; MIN before the first advance. */
+    long asOf = Long.MIN_VALUE;
+    /** kpi/window → {numerator, denominator} last published. */
+    final Map<String, long[]> published = new HashMap<>();
+
+    Timeline timeline(Measure m) {
+        return timelines.get(m);
+    }
+
+    public long asOf() {
+        return asOf;
+    }
+
+    public void add(Contribution c) {
+        timelines.computeIfAbsent(c.measure(), m -> new Timeline()).addPending(c.position(), c.validFrom(), c.weight());
+    }
+
+    /** Moves every sum to {@code now}; a no-op unless time moved forward. */
+    public void advance(long now) {
+        if (now <= asOf) {
+            return;
+        }
+        for (Timeline t : timelines.values()) {
+            t.advance(asOf, now);
+        }
+        asOf = now;
+    }
+
+    /** Next instant after {@link #asOf} at which some sum changes by time alone (MAX if none). */
+    public long nextChange() {
+        long next = asOf == Long.MIN_VALUE ? Long.MAX_VALUE : KpiWindow.nextLocalMidnight(asOf);
+        for (Timeline t : timelines.values()) {
+            next = Math.min(next, t.nextChange(asOf));
+        }
+        return next;
+    }
+
+    /**
+     * KPI values of this scope as of {@link #asOf} that differ from the last published ones (all of them the first
+     * time: every scope that has appeared has a value for each window of each of its KPIs).
+     */
+    public List<KpiValue> changedValues(String scopeType, String scopeId, List<KpiFormula> formulas,
+                                        StatusRule status, Instant computedAt) {
+        List<KpiValue> out = new ArrayList<>();
+        for (KpiFormula f : formulas) {
+            if (!f.scopes().contains(scopeType)) {
+                continue;
+            }
+            for (KpiWindow w : f.windows()) {
+                long num = f.numerator(this, w);
+                long den = f.ratio() ? f.denominator(this, w) : 0;
+                String key = f.kpi() + "/" + w.id;
+                long[] last = published.get(key);
+                if (last != null && last[0] == num && last[1] == den) {
+                    continue;
+                }
+                published.put(key, new long[] {num, den});
+                double numerator = num / f.numeratorUnit();
+                Double value = f.ratio() ? (den == 0 ? null : numerator / den) : numerator;
+                Double denominator = f.ratio() ? (double) den : null;
+                out.add(new KpiValue(f.kpi(), scopeType, scopeId, w.id, value, numerator, denominator,
+                        status.statusOf(f.kpi(), value), Instant.ofEpochMilli(asOf), computedAt, 0));
+            }
+        }
+        return out;
+    }
+
+    /** Maps a KPI's value to its tile status (thresholds from configuration). */
+    @FunctionalInterface
+    public interface StatusRule extends java.io.Serializable {
+        KpiValue.Status statusOf(String kpi, Double value);
+    }
+
+    public void write(DataOutputView out) throws IOException {
+        out.writeLong(asOf);
+        out.writeInt(timelines.size());
+        for (Map.Entry<Measure, Timeline> e : timelines.entrySet()) {
+            out.writeUTF(e.getKey().name());
+            e.getValue().write(out);
+        }
+        out.writeInt(published.size());
+        for (Map.Entry<String, long[]> e : published.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeLong(e.getValue()[0]);
+            out.writeLong(e.getValue()[1]);
+        }
+    }
+
+    public static ScopeState read(DataInputView in) throws IOException {
+        ScopeState s = new ScopeState();
+        s.asOf = in.readLong();
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            Measure m = Measure.valueOf(in.readUTF());
+            s.timelines.put(m, Timeline.read(in));
+        }
+        int p = in.readInt();
+        for (int i = 0; i < p; i++) {
+            s.published.put(in.readUTF(), new long[] {in.readLong(), in.readLong()});
+        }
+        return s;
+    }
+}

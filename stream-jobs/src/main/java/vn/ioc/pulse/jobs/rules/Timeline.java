@@ -1,0 +1,180 @@
+package vn.ioc.pulse.jobs.rules;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * One measure's contributions in one scope, with the sum of every window kept up to date incrementally, so the
+ * cost of an event or of time passing does not grow with the window length.
+ *
+ * <p>Contributions not yet valid at the current instant wait in {@code pending} (by validFrom). Active ones are
+ * summed by position. Positions older than the longest rolling window are merged into their local day (exact for
+ * calendar windows, which start at midnight), and positions before both the year start and the longest rolling
+ * window are dropped after counting in {@code live}.
+ */
+public final class Timeline {
+    private static final KpiWindow[] WINDOWS = KpiWindow.values();
+
+    /** position → summed weight of active contributions. */
+    final TreeMap<Long, Long> active = new TreeMap<>();
+    /** validFrom → (position → weight) of contributions not yet valid. */
+    final TreeMap<Long, TreeMap<Long, Long>> pending = new TreeMap<>();
+    /** Sum per window (index = KpiWindow ordinal) as of {@link ScopeState#asOf}. */
+    final long[] sums = new long[WINDOWS.length];
+    /** Positions below this are already merged into local-midnight buckets. */
+    long compactedUpTo = Long.MIN_VALUE;
+
+    public long sum(KpiWindow w) {
+        return sums[w.ordinal()];
+    }
+
+    void addPending(long position, long validFrom, long weight) {
+        pending.computeIfAbsent(validFrom, k -> new TreeMap<>()).merge(position, weight, Long::sum);
+    }
+
+    /** Moves the sums from {@code from} to {@code to} (to > from), then activates what became valid. */
+    void advance(long from, long to) {
+        if (from != Long.MIN_VALUE) {
+            for (KpiWindow w : WINDOWS) {
+                int i = w.ordinal();
+                if (w.rolling()) {
+                    sums[i] += range(from, to) - range(from - w.length, to - w.length);
+                } else if (w.calendar()) {
+                    long start = w.calendarStart(to);
+                    sums[i] = start == w.calendarStart(from) ? sums[i] + range(from, to) : range(start - 1, to);
+                } else {
+                    sums[i] += range(from, to);
+                }
+            }
+        }
+        while (!pending.isEmpty() && pending.firstKey() <= to) {
+            for (Map.Entry<Long, Long> e : pending.pollFirstEntry().getValue().entrySet()) {
+                activate(e.getKey(), e.getValue(), to);
+            }
+        }
+        compact(to);
+    }
+
+    private void activate(long position, long weight, long now) {
+        if (weight == 0) {
+            return;
+        }
+        for (KpiWindow w : WINDOWS) {
+            if (w.contains(position, now)) {
+                sums[w.ordinal()] += weight;
+            }
+        }
+        long horizon = horizon(now);
+        if (position < horizon) {
+            return; // only live counts it, and it just did
+        }
+        long key = position < compactedUpTo ? KpiWindow.localMidnight(position) : position;
+        addActive(key, weight);
+    }
+
+    private void addActive(long key, long weight) {
+        Long merged = active.merge(key, weight, Long::sum);
+        if (merged != null && merged == 0) {
+            active.remove(key);
+        }
+    }
+
+    /** Sum of active weights with position in (lo, hi]. */
+    private long range(long lo, long hi) {
+        long s = 0;
+        for (long v : active.subMap(lo, false, hi, true).values()) {
+            s += v;
+        }
+        return s;
+    }
+
+    private static long horizon(long now) {
+        return Math.min(KpiWindow.YTD.calendarStart(now), now - KpiWindow.LONGEST_ROLLING - 86_400_000L);
+    }
+
+    private void compact(long now) {
+        long horizon = horizon(now);
+        active.headMap(horizon, false).clear();
+        long compactBelow = now - KpiWindow.LONGEST_ROLLING - 86_400_000L;
+        if (compactBelow <= compactedUpTo) {
+            return;
+        }
+        NavigableMap<Long, Long> old = active.subMap(Math.max(compactedUpTo, horizon), true, compactBelow, false);
+        if (!old.isEmpty()) {
+            TreeMap<Long, Long> moved = new TreeMap<>(old);
+            old.clear();
+            moved.forEach((p, w) -> addActive(KpiWindow.localMidnight(p), w));
+        }
+        compactedUpTo = compactBelow;
+    }
+
+    /** The next instant after {@code now} at which a sum of this timeline changes by time alone, or MAX. */
+    long nextChange(long now) {
+        long next = Long.MAX_VALUE;
+        if (!pending.isEmpty()) {
+            next = Math.min(next, pending.firstKey());
+        }
+        Long future = active.higherKey(now);
+        if (future != null) {
+            next = Math.min(next, future);
+        }
+        for (KpiWindow w : WINDOWS) {
+            if (w.rolling()) {
+                Long p = active.higherKey(now - w.length);
+                if (p != null && p <= now) {
+                    next = Math.min(next, p + w.length);
+                }
+            }
+        }
+        return next;
+    }
+
+    void write(DataOutputView out) throws IOException {
+        out.writeLong(compactedUpTo);
+        for (long s : sums) {
+            out.writeLong(s);
+        }
+        writeMap(out, active);
+        out.writeInt(pending.size());
+        for (Map.Entry<Long, TreeMap<Long, Long>> e : pending.entrySet()) {
+            out.writeLong(e.getKey());
+            writeMap(out, e.getValue());
+        }
+    }
+
+    static Timeline read(DataInputView in) throws IOException {
+        Timeline t = new Timeline();
+        t.compactedUpTo = in.readLong();
+        for (int i = 0; i < t.sums.length; i++) {
+            t.sums[i] = in.readLong();
+        }
+        readMap(in, t.active);
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            long v = in.readLong();
+            TreeMap<Long, Long> m = new TreeMap<>();
+            readMap(in, m);
+            t.pending.put(v, m);
+        }
+        return t;
+    }
+
+    private static void writeMap(DataOutputView out, TreeMap<Long, Long> m) throws IOException {
+        out.writeInt(m.size());
+        for (Map.Entry<Long, Long> e : m.entrySet()) {
+            out.writeLong(e.getKey());
+            out.writeLong(e.getValue());
+        }
+    }
+
+    private static void readMap(DataInputView in, TreeMap<Long, Long> m) throws IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            m.put(in.readLong(), in.readLong());
+        }
+    }
+}
