@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -21,6 +23,9 @@ import vn.ioc.pulse.model.EventCodec;
  */
 public final class BatchParser {
     private static final ObjectMapper MAPPER = EventCodec.mapper();
+    /** Reads one array element from a running parser (the rest of the array follows, so no trailing-token check). */
+    private static final ObjectReader ELEMENT_READER = MAPPER.readerFor(JsonNode.class)
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private BatchParser() {
     }
@@ -87,7 +92,7 @@ public final class BatchParser {
                     records.add(new RawRecord(index, null, "", "malformed JSON: array not closed after element " + index));
                     break;
                 }
-                JsonNode element = MAPPER.readTree(parser);
+                JsonNode element = ELEMENT_READER.readValue(parser);
                 records.add(new RawRecord(index, element, element.toString(), null));
                 index++;
             }

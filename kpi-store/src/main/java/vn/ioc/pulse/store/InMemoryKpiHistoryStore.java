@@ -60,6 +60,11 @@ public final class InMemoryKpiHistoryStore implements KpiHistoryStore {
     }
 
     @Override
+    public boolean ping() {
+        return true;
+    }
+
+    @Override
     public void close() {
         series.clear();
     }

@@ -133,6 +133,15 @@ public final class InfluxKpiHistoryStore implements KpiHistoryStore {
     }
 
     @Override
+    public boolean ping() {
+        try {
+            return influx.ping().isGood();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
     public void close() {
         influx.close();
     }

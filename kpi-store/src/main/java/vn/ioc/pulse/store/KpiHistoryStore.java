@@ -24,6 +24,9 @@ public interface KpiHistoryStore extends AutoCloseable {
     List<Point> history(String kpi, String scopeType, String scopeId, String window, Instant from, Instant to,
                         Duration step);
 
+    /** True when the store answers (readiness). */
+    boolean ping();
+
     @Override
     void close();
 

@@ -30,6 +30,12 @@ abstract class KpiHistoryStoreContract {
     }
 
     @Test
+    @DisplayName("a running store answers its readiness ping")
+    void pingAnswers() {
+        assertThat(store().ping()).isTrue();
+    }
+
+    @Test
     @DisplayName("a written count comes back with value = numerator and no denominator")
     void countRoundTrip() {
         String scope = "count-" + System.nanoTime();

@@ -1,0 +1,142 @@
+package vn.ioc.pulse.standalone;
+
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.ioc.pulse.dashboard.DashboardConfig;
+import vn.ioc.pulse.dashboard.DashboardMain;
+import vn.ioc.pulse.dashboard.DashboardVerticle;
+import vn.ioc.pulse.embedded.EmbeddedKafka;
+import vn.ioc.pulse.ingest.EventPublisher;
+import vn.ioc.pulse.ingest.IngestConfig;
+import vn.ioc.pulse.ingest.IngestVerticle;
+import vn.ioc.pulse.ingest.LiveClock;
+import vn.ioc.pulse.ingest.sim.DemoSimulator;
+import vn.ioc.pulse.ingest.sim.ReferenceData;
+import vn.ioc.pulse.jobs.JobConfig;
+import vn.ioc.pulse.jobs.KpiJobMain;
+import vn.ioc.pulse.model.Topics;
+
+/**
+ * The whole system in one JVM: a KRaft Kafka broker, the KPI job on a local Flink MiniCluster, the dashboard API,
+ * the ingest gateway, and (unless switched off) the live clock and the demo simulator. Components talk only
+ * through Kafka, exactly as the separate deployables do.
+ */
+public final class Standalone implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Standalone.class);
+
+    private final EmbeddedKafka kafka;
+    private final JobClient job;
+    private final Vertx vertx;
+    private final EventPublisher publisher;
+    private final ScheduledExecutorService scheduler;
+    private final DashboardVerticle dashboard;
+    private final IngestVerticle ingest;
+
+    private Standalone(EmbeddedKafka kafka, JobClient job, Vertx vertx, EventPublisher publisher,
+                       ScheduledExecutorService scheduler, DashboardVerticle dashboard, IngestVerticle ingest) {
+        this.kafka = kafka;
+        this.job = job;
+        this.vertx = vertx;
+        this.publisher = publisher;
+        this.scheduler = scheduler;
+        this.dashboard = dashboard;
+        this.ingest = ingest;
+    }
+
+    public static Standalone start(StandaloneConfig config) throws Exception {
+        Path data = config.dataDir() != null ? Files.createDirectories(Path.of(config.dataDir()))
+                : Files.createTempDirectory("ioc-demo-");
+        LOG.info("state in {}", data);
+        EmbeddedKafka kafka = new EmbeddedKafka(data.resolve("kafka"), config.kafkaPort()).start();
+        Map<String, Integer> topics = new LinkedHashMap<>();
+        topics.put(Topics.CASE_EVENTS, 4);
+        topics.put(Topics.SERVICE_EVENTS, 4);
+        topics.put(Topics.KPI_UPDATES, 4);
+        topics.put(Topics.ALERTS, 1);
+        topics.put(Topics.DEAD_LETTER, 1);
+        kafka.createTopics(topics);
+
+        Map<String, String> env = new LinkedHashMap<>(config.env());
+        env.put("IOC_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        env.putIfAbsent("IOC_CHECKPOINT_DIR", data.resolve("checkpoints").toUri().toString());
+        env.putIfAbsent("IOC_CHECKPOINT_INTERVAL_MS", "5000");
+        if (config.influxUrl() == null) {
+            env.remove("IOC_INFLUX_URL");
+        }
+        JobConfig jobConfig = JobConfig.fromEnv(env);
+        StreamExecutionEnvironment flink = StreamExecutionEnvironment.createLocalEnvironment(
+                jobConfig.parallelism(), KpiJobMain.flinkConfiguration(jobConfig));
+        JobClient job = KpiJobMain.start(flink, jobConfig);
+        LOG.info("KPI job {} submitted to the local Flink MiniCluster", job.getJobID());
+
+        Vertx vertx = Vertx.vertx();
+        DashboardConfig dashboardConfig = DashboardConfig.fromEnv(env);
+        dashboardConfig = new DashboardConfig(config.dashboardPort(), dashboardConfig.kafkaBootstrap(),
+                dashboardConfig.influxUrl(), dashboardConfig.influxDb(), dashboardConfig.influxToken(),
+                dashboardConfig.historyMemoryPoints());
+        DashboardVerticle dashboard = DashboardMain.verticle(dashboardConfig);
+        vertx.deployVerticle(dashboard).await();
+
+        IngestConfig ingestConfig = IngestConfig.fromEnv(env).withPort(config.ingestPort());
+        EventPublisher publisher = new EventPublisher(ingestConfig);
+        IngestVerticle ingest = new IngestVerticle(ingestConfig, publisher);
+        vertx.deployVerticle(ingest).await();
+
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "demo-clock-and-simulator");
+            t.setDaemon(true);
+            return t;
+        });
+        if (config.liveClock()) {
+            new LiveClock(publisher, Clock.systemUTC()).start(scheduler);
+        } else {
+            LOG.info("live clock OFF (IOC_LIVE_CLOCK=off): event time moves only with posted events and ticks");
+        }
+        if (config.simulator()) {
+            new DemoSimulator(ReferenceData.load(), publisher, config.simSeed(), config.simRate(), Clock.systemUTC())
+                    .start(scheduler);
+        } else {
+            LOG.info("simulator OFF (IOC_SIMULATOR=off): only posted or replayed events flow");
+        }
+        return new Standalone(kafka, job, vertx, publisher, scheduler, dashboard, ingest);
+    }
+
+    public int dashboardPort() {
+        return dashboard.port();
+    }
+
+    public int ingestPort() {
+        return ingest.port();
+    }
+
+    public String kafkaBootstrap() {
+        return kafka.bootstrapServers();
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        try {
+            vertx.close().await();
+        } catch (RuntimeException e) {
+            LOG.warn("closing Vert.x: {}", e.toString());
+        }
+        publisher.close();
+        try {
+            job.cancel().get();
+        } catch (Exception e) {
+            LOG.warn("cancelling the KPI job: {}", e.toString());
+        }
+        kafka.close();
+    }
+}
