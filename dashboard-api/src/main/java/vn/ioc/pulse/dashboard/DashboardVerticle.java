@@ -136,6 +136,9 @@ public final class DashboardVerticle extends VerticleBase {
             Instant to = time(ctx, "to", Instant.now());
             Instant from = time(ctx, "from", to.minus(Duration.ofHours(24)));
             Duration step = step(ctx.queryParams().get("step"));
+            if (from.isAfter(to)) {
+                throw new IllegalArgumentException("query parameter 'from' must not be after 'to'");
+            }
             vertx.executeBlocking(() -> history.history(kpi, scopeType, scopeId, window, from, to, step))
                     .onSuccess(points -> {
                         JsonArray out = new JsonArray();

@@ -21,6 +21,9 @@ public final class KpiCache {
 
     /** Applies an update; returns the new entry, or null when it was older than what is held. */
     public Entry apply(KpiValue v) {
+        if (v.asOf() == null) {
+            throw new IllegalArgumentException("KPI value " + v.key() + " has no as_of");
+        }
         Entry current = entries.get(v.key());
         if (current != null) {
             int c = v.asOf().compareTo(current.value().asOf());

@@ -96,6 +96,11 @@ public final class BatchParser {
                 records.add(new RawRecord(index, element, element.toString(), null));
                 index++;
             }
+            if (parser.nextToken() != null) {
+                records.add(new RawRecord(index, null, text.substring((int) Math.min(text.length(),
+                        parser.currentTokenLocation().getCharOffset())),
+                        "content after the closing ']' of the JSON array: send one array, one object, or NDJSON"));
+            }
         } catch (IOException e) {
             String msg = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             records.add(new RawRecord(index, null, text.length() > 4096 ? text.substring(0, 4096) : text,

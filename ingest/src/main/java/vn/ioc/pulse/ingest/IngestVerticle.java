@@ -108,7 +108,9 @@ public final class IngestVerticle extends VerticleBase {
             if (error == null) {
                 try {
                     IocEvent event = EventCodec.parse(r.json());
-                    acks.addAll(publisher.publish(event, r.raw()));
+                    List<CompletableFuture<Void>> sent = publisher.publish(event, r.raw());
+                    failFast(sent);
+                    acks.addAll(sent);
                     accepted++;
                     continue;
                 } catch (ValidationException e) {
@@ -117,9 +119,27 @@ public final class IngestVerticle extends VerticleBase {
                 }
             }
             rejected.add(rejection(r.index(), field, error));
-            acks.add(publisher.deadLetter("http", r.raw(), r.index(), field, error));
+            CompletableFuture<Void> dead = publisher.deadLetter("http", r.raw(), r.index(), field, error);
+            failFast(List.of(dead));
+            acks.add(dead);
         }
         return new Batch(accepted, rejected, CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)));
+    }
+
+    /**
+     * A send that failed at once (Kafka unreachable: no metadata within the timeout) fails the whole batch now,
+     * so a batch costs one Kafka timeout, not one per record.
+     */
+    private static void failFast(List<CompletableFuture<Void>> sent) throws Exception {
+        for (CompletableFuture<Void> f : sent) {
+            if (f.isCompletedExceptionally()) {
+                try {
+                    f.join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    throw e.getCause() instanceof Exception ex ? ex : e;
+                }
+            }
+        }
     }
 
     private static ObjectNode rejection(int index, String field, String error) {

@@ -175,7 +175,7 @@ public final class KpiCatalog {
      * Default status thresholds. Higher is better: value ≥ green → GREEN, ≥ yellow → YELLOW, else RED. Lower is
      * better: value ≤ green → GREEN, ≤ yellow → YELLOW, else RED.
      */
-    public record Thresholds(boolean higherIsBetter, double green, double yellow) {
+    public record Thresholds(boolean higherIsBetter, double green, double yellow) implements java.io.Serializable {
 
         public KpiValue.Status statusOf(Double value) {
             if (value == null || value.isNaN()) {

@@ -70,6 +70,11 @@ public record KpiValue(
     public static KpiValue fromJson(String json) {
         try {
             JsonNode n = EventCodec.mapper().readTree(json);
+            for (String required : new String[] {"kpi", "scope_type", "scope_id", "window", "status", "as_of"}) {
+                if (!n.path(required).isTextual() || n.path(required).asText().isEmpty()) {
+                    throw new IllegalArgumentException("field '" + required + "' is required");
+                }
+            }
             return new KpiValue(n.path("kpi").asText(), n.path("scope_type").asText(), n.path("scope_id").asText(),
                     n.path("window").asText(), number(n.get("value")), number(n.get("numerator")),
                     number(n.get("denominator")), Status.valueOf(n.path("status").asText()),

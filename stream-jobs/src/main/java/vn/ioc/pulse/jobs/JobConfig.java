@@ -9,11 +9,15 @@ import java.util.Map;
  * {@code IOC_KAFKA_BOOTSTRAP} [localhost:9092], {@code IOC_PROVINCE_CODE} [SL], {@code IOC_INFLUX_URL} [none:
  * no history sink], {@code IOC_INFLUX_DB} [ioc], {@code IOC_INFLUX_TOKEN} [none], {@code IOC_CHECKPOINT_DIR}
  * [none: Flink's default], {@code IOC_CHECKPOINT_INTERVAL_MS} [10000], {@code IOC_OUT_OF_ORDERNESS_MS} [2000],
- * {@code IOC_SOURCE_IDLENESS_MS} [30000], {@code IOC_PARALLELISM} [2], {@code IOC_SOURCE_PARALLELISM} [0: the job's parallelism].
+ * {@code IOC_SOURCE_IDLENESS_MS} [30000], {@code IOC_PARALLELISM} [2], {@code IOC_SOURCE_PARALLELISM} [0: the job's parallelism],
+ * {@code IOC_RETENTION_DAYS} [35: how long an ended dossier, answered feedback or payment id is kept after its last
+ * event, i.e. how late an event may still change it], {@code IOC_CALENDAR_FILE} [the shipped Vietnamese
+ * civil-service calendar], {@code IOC_KPI_CATALOG_FILE} [the shipped KPI catalogue with default thresholds].
  */
 public record JobConfig(String kafkaBootstrap, String provinceCode, String influxUrl, String influxDb,
                         String influxToken, String checkpointDir, long checkpointIntervalMs, Duration outOfOrderness,
-                        Duration sourceIdleness, int parallelism, int sourceParallelism) implements Serializable {
+                        Duration sourceIdleness, int parallelism, int sourceParallelism,
+                        Duration retention, String calendarFile, String catalogFile) implements Serializable {
 
     public static JobConfig fromEnv(Map<String, String> env) {
         return new JobConfig(
@@ -27,7 +31,22 @@ public record JobConfig(String kafkaBootstrap, String provinceCode, String influ
                 Duration.ofMillis(Long.parseLong(env.getOrDefault("IOC_OUT_OF_ORDERNESS_MS", "2000"))),
                 Duration.ofMillis(Long.parseLong(env.getOrDefault("IOC_SOURCE_IDLENESS_MS", "30000"))),
                 Integer.parseInt(env.getOrDefault("IOC_PARALLELISM", "2")),
-                Integer.parseInt(env.getOrDefault("IOC_SOURCE_PARALLELISM", "0")));
+                Integer.parseInt(env.getOrDefault("IOC_SOURCE_PARALLELISM", "0")),
+                Duration.ofDays(Long.parseLong(env.getOrDefault("IOC_RETENTION_DAYS", "35"))),
+                blankToNull(env.get("IOC_CALENDAR_FILE")),
+                blankToNull(env.get("IOC_KPI_CATALOG_FILE")));
+    }
+
+    /** The working-day calendar: the operator's file if configured, else the shipped one. */
+    public vn.ioc.pulse.model.WorkingCalendar calendar() {
+        return calendarFile == null ? vn.ioc.pulse.model.WorkingCalendar.load()
+                : vn.ioc.pulse.model.WorkingCalendar.load(java.nio.file.Path.of(calendarFile));
+    }
+
+    /** The KPI catalogue: the operator's file if configured, else the shipped one. */
+    public vn.ioc.pulse.model.KpiCatalog catalog() {
+        return catalogFile == null ? vn.ioc.pulse.model.KpiCatalog.load()
+                : vn.ioc.pulse.model.KpiCatalog.load(java.nio.file.Path.of(catalogFile));
     }
 
     private static String blankToNull(String s) {

@@ -1,25 +1,36 @@
 package vn.ioc.pulse.jobs;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import vn.ioc.pulse.jobs.functions.AvailabilityProcessor;
 import vn.ioc.pulse.jobs.functions.ClockWatermarks;
 import vn.ioc.pulse.jobs.functions.DossierProcessor;
+import vn.ioc.pulse.jobs.functions.FeedbackProcessor;
+import vn.ioc.pulse.jobs.functions.PaymentProcessor;
 import vn.ioc.pulse.jobs.functions.RouteEvents;
 import vn.ioc.pulse.jobs.functions.ScopeAggregator;
 import vn.ioc.pulse.jobs.records.Contribution;
+import vn.ioc.pulse.jobs.records.DossierInput;
 import vn.ioc.pulse.jobs.records.Envelope;
+import vn.ioc.pulse.jobs.rules.DossierRules;
 import vn.ioc.pulse.jobs.rules.KpiFormulas;
-import vn.ioc.pulse.model.CaseEvent;
+import vn.ioc.pulse.jobs.rules.KpiWindow;
+import vn.ioc.pulse.jobs.rules.ScopeState;
+import vn.ioc.pulse.model.KpiCatalog;
 import vn.ioc.pulse.model.KpiValue;
+import vn.ioc.pulse.model.ServiceEvent;
+import vn.ioc.pulse.model.WorkingCalendar;
 
 /**
- * The KPI job: events (case, service, clock ticks) → dossier state → per-scope KPI values → KPI topic and
- * history store. Source and sinks come in through the constructor: {@link KpiJobMain} wires Kafka and InfluxDB,
- * tests wire bounded sources and collecting sinks.
+ * The KPI job: events (case, service, clock ticks) → dossier / feedback / payment / availability state →
+ * per-scope KPI values → KPI topic and history store. Source and sinks come in through the constructor:
+ * {@link KpiJobMain} wires Kafka and InfluxDB, tests wire bounded sources and collecting sinks.
  */
 public final class KpiJob {
     private final Source<Envelope, ?, ?> source;
@@ -40,29 +51,65 @@ public final class KpiJob {
 
     /** Adds the pipeline to {@code env}; returns the stream of published KPI values. */
     public DataStream<KpiValue> build(StreamExecutionEnvironment env) {
+        WorkingCalendar calendar = config.calendar();
+        KpiCatalog catalog = config.catalog();
+        ScopeState.StatusRule status = KpiFormulas.status(catalog);
+        long retention = config.retention().toMillis();
+        String province = config.provinceCode();
+
         SingleOutputStreamOperator<Envelope> events = env
                 .fromSource(source, ClockWatermarks.strategy(config.outOfOrderness(), config.sourceIdleness()), "events")
                 .uid("events-source");
         if (config.sourceParallelism() > 0) {
             events.setParallelism(config.sourceParallelism());
         }
-        SingleOutputStreamOperator<CaseEvent> cases = events
-                .process(new RouteEvents(), TypeInformation.of(CaseEvent.class))
+        SingleOutputStreamOperator<DossierInput> dossierInputs = events
+                .process(new RouteEvents(), TypeInformation.of(DossierInput.class))
                 .name("route-events").uid("route-events");
-        DataStream<KpiValue> kpis = cases
-                .keyBy(CaseEvent::dossierCode)
-                .process(new DossierProcessor(config.provinceCode()), TypeInformation.of(Contribution.class))
-                .name("dossier-state").uid("dossier-state")
+        DataStream<ServiceEvent> service = dossierInputs.getSideOutput(RouteEvents.SERVICE);
+
+        DataStream<Contribution> fromDossiers = dossierInputs
+                .keyBy(DossierInput::dossierCode)
+                .process(new DossierProcessor(new DossierRules(calendar, province), retention),
+                        TypeInformation.of(Contribution.class))
+                .name("dossier-state").uid("dossier-state");
+        DataStream<Contribution> fromPayments = service
+                .filter(s -> s.type() == ServiceEvent.Type.PAYMENT_SUCCEEDED
+                        || s.type() == ServiceEvent.Type.PAYMENT_FAILED)
+                .name("payments").uid("payments-filter")
+                .keyBy(ServiceEvent::eventId)
+                .process(new PaymentProcessor(province, retention), TypeInformation.of(Contribution.class))
+                .name("payment-dedup").uid("payment-dedup");
+        DataStream<Contribution> fromFeedback = service
+                .filter(s -> s.feedbackId() != null && (s.type() == ServiceEvent.Type.FEEDBACK_RECEIVED
+                        || s.type() == ServiceEvent.Type.FEEDBACK_ANSWERED))
+                .name("feedback").uid("feedback-filter")
+                .keyBy(ServiceEvent::feedbackId)
+                .process(new FeedbackProcessor(calendar, province, retention), TypeInformation.of(Contribution.class))
+                .name("feedback-state").uid("feedback-state");
+
+        DataStream<KpiValue> scopeKpis = fromDossiers.union(fromPayments, fromFeedback)
                 .keyBy(Contribution::scopeKey)
-                .process(new ScopeAggregator(KpiFormulas.all(), KpiFormulas.defaultStatus()),
-                        TypeInformation.of(KpiValue.class))
+                .process(new ScopeAggregator(KpiFormulas.from(catalog), status), TypeInformation.of(KpiValue.class))
                 .name("scope-kpis").uid("scope-kpis");
+
+        List<KpiWindow> availabilityWindows = new ArrayList<>();
+        catalog.get(KpiFormulas.AVAILABILITY).ifPresent(d -> d.windows().forEach(w -> availabilityWindows.add(KpiWindow.byId(w))));
+        DataStream<KpiValue> availability = service
+                .filter(s -> s.type() == ServiceEvent.Type.AVAILABILITY)
+                .name("availability").uid("availability-filter")
+                .keyBy(s -> s.component().name())
+                .process(new AvailabilityProcessor(availabilityWindows, status), TypeInformation.of(KpiValue.class))
+                .name("availability-kpis").uid("availability-kpis");
+
+        DataStream<KpiValue> kpis = scopeKpis.union(availability);
         kpis.sinkTo(kpiSink).name("kpi-updates").uid("kpi-updates-sink");
         if (historySink != null) {
             kpis.sinkTo(historySink).name("kpi-history").uid("kpi-history-sink");
         }
         if (deadLetterSink != null) {
-            cases.getSideOutput(RouteEvents.DEAD_LETTER).sinkTo(deadLetterSink).name("dead-letter").uid("dead-letter-sink");
+            dossierInputs.getSideOutput(RouteEvents.DEAD_LETTER).sinkTo(deadLetterSink)
+                    .name("dead-letter").uid("dead-letter-sink");
         }
         return kpis;
     }

@@ -33,7 +33,7 @@ class KpiJobPipelineTest {
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     static final JobConfig CONFIG = new JobConfig("unused", "SL", null, "ioc", null, null, 10_000,
-            Duration.ofSeconds(2), Duration.ZERO, 2, 1);
+            Duration.ofSeconds(2), Duration.ZERO, 2, 1, Duration.ofDays(35), null, null);
 
     /** Monday 2 March 2026: d1, d2 received today, d3 received then refused, d4 received Sunday evening. */
     static List<String> mondayMorning() {
@@ -49,8 +49,9 @@ class KpiJobPipelineTest {
 
     /** Runs the job and returns the last published value of every KPI key. */
     static Map<String, KpiValue> run(List<String> json) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                KpiJobMain.flinkConfiguration(CONFIG));
+        org.apache.flink.configuration.Configuration conf = KpiJobMain.flinkConfiguration(CONFIG);
+        conf.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         ArrayList<String> input = new ArrayList<>(json);
         DataGeneratorSource<Envelope> source = new DataGeneratorSource<>(i -> Envelope.parse(input.get(i.intValue())),

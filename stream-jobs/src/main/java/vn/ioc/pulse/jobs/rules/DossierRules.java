@@ -1,69 +1,371 @@
 package vn.ioc.pulse.jobs.rules;
 
+import java.io.Serializable;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import vn.ioc.pulse.jobs.records.Contribution;
+import vn.ioc.pulse.jobs.records.DossierInput;
 import vn.ioc.pulse.jobs.records.Measure;
 import vn.ioc.pulse.model.CaseEvent;
 import vn.ioc.pulse.model.CaseEventType;
+import vn.ioc.pulse.model.KpiValue;
+import vn.ioc.pulse.model.WorkingCalendar;
 
 /**
- * The dossier rules of DOMAIN.md §2 and §7 as a pure function: the set of a dossier's events in, its
+ * The dossier rules of DOMAIN.md §2 and §7 as a pure function: the set of a dossier's inputs in, its
  * contributions to every scope out. The same set gives the same contributions whatever order it arrived in.
+ *
+ * <p>"A KPI as of T counts only events with occurred_at ≤ T": the dossier's facts are recomputed for every
+ * prefix of its events (one segment per distinct instant), and each fact contributes only while it holds —
+ * from the instant it becomes true until the instant a later event makes it false. Gauges (open, overdue, due
+ * soon, paused, open-on-time) additionally change with time inside a segment (a due date passing).
  */
-public final class DossierRules {
+public final class DossierRules implements Serializable {
     /** Event order within a dossier: occurred_at, then sequence (absent = 0), then event_id (DOMAIN.md §7). */
-    public static final Comparator<CaseEvent> EVENT_ORDER = Comparator.comparing(CaseEvent::occurredAt)
-            .thenComparingLong(CaseEvent::sequence)
-            .thenComparing(CaseEvent::eventId);
+    public static final Comparator<DossierInput> INPUT_ORDER = Comparator.comparing(DossierInput::at)
+            .thenComparingLong(DossierInput::sequence)
+            .thenComparing(DossierInput::eventId);
+    private static final long DAY_MS = 86_400_000L;
 
-    private DossierRules() {
+    private final WorkingCalendar calendar;
+    private final String provinceCode;
+
+    public DossierRules(WorkingCalendar calendar, String provinceCode) {
+        this.calendar = calendar;
+        this.provinceCode = provinceCode;
     }
 
-    /** Contributions of one dossier; {@code events} must be deduplicated and in {@link #EVENT_ORDER}. */
-    public static List<Contribution> contributions(List<CaseEvent> events, String provinceCode) {
-        CaseEvent received = null;
-        CaseEvent refused = null;
-        for (CaseEvent e : events) {
-            if (e.type() == CaseEventType.RECEIVED && received == null) {
-                received = e;
-            } else if (e.type() == CaseEventType.REFUSED && refused == null) {
-                refused = e;
-            }
+    /** The outcome of an ended dossier (DOMAIN.md §2 rule 4, §7). */
+    public enum Outcome { EARLY, ON_TIME, LATE }
+
+    /** Contributions of one dossier; {@code inputs} must be deduplicated and in {@link #INPUT_ORDER}. */
+    public List<Contribution> contributions(List<DossierInput> inputs) {
+        if (inputs.isEmpty()) {
+            return List.of();
         }
+        // (measure, position, weight) → presence intervals; gauge measure → status intervals
+        Map<Item, List<long[]>> windowed = new LinkedHashMap<>();
+        Map<Measure, List<long[]>> gauges = new EnumMap<>(Measure.class);
+        int i = 0;
+        while (i < inputs.size()) {
+            long start = inputs.get(i).at().toEpochMilli();
+            int j = i;
+            while (j < inputs.size() && inputs.get(j).at().toEpochMilli() == start) {
+                j++;
+            }
+            long end = j < inputs.size() ? inputs.get(j).at().toEpochMilli() : Long.MAX_VALUE;
+            Facts f = facts(inputs.subList(0, j));
+            f.windowedItems().forEach((item, w) -> addInterval(windowed.computeIfAbsent(
+                    new Item(item.measure, item.position, w), k -> new ArrayList<>()), start, end));
+            f.gaugeIntervals(start, end, (m, from, to) -> addInterval(gauges.computeIfAbsent(m, k -> new ArrayList<>()), from, to));
+            i = j;
+        }
+        List<String[]> scopes = scopes(inputs);
         List<Contribution> out = new ArrayList<>();
-        if (received == null) {
-            return out;
-        }
-        long receivedAt = (received.receivedAt() != null ? received.receivedAt() : received.occurredAt()).toEpochMilli();
-        long knownFrom = received.occurredAt().toEpochMilli();
-        // A REFUSED dossier never counts as received: from the refusal on, its receipt is withdrawn again.
-        long refusedFrom = refused == null ? Long.MAX_VALUE : refused.occurredAt().toEpochMilli();
-        if (refusedFrom <= knownFrom) {
-            return out;
-        }
-        for (String[] scope : scopes(events, received, provinceCode)) {
-            out.add(new Contribution(scope[0], scope[1], Measure.RECEIVED, receivedAt, knownFrom, 1));
-            if (refused != null) {
-                out.add(new Contribution(scope[0], scope[1], Measure.RECEIVED, receivedAt, refusedFrom, -1));
+        windowed.forEach((item, intervals) -> {
+            for (long[] iv : intervals) {
+                emit(out, scopes, item.measure, item.position, iv[0], item.weight);
+                if (iv[1] != Long.MAX_VALUE) {
+                    emit(out, scopes, item.measure, item.position, iv[1], -item.weight);
+                }
+            }
+        });
+        gauges.forEach((measure, intervals) -> {
+            for (long[] iv : intervals) {
+                emit(out, scopes, measure, iv[0], iv[0], 1);
+                if (iv[1] != Long.MAX_VALUE) {
+                    emit(out, scopes, measure, iv[1], iv[1], -1);
+                }
+            }
+        });
+        return out;
+    }
+
+    private void emit(List<Contribution> out, List<String[]> scopes, Measure m, long position, long validFrom, long w) {
+        for (String[] scope : scopes) {
+            if (!"procedure".equals(scope[0]) || m.procedureScope) {
+                out.add(new Contribution(scope[0], scope[1], m, position, validFrom, w));
             }
         }
-        return out;
+    }
+
+    /** Adds [from, to) to a sorted interval list, merging with the last interval when they touch. */
+    private static void addInterval(List<long[]> intervals, long from, long to) {
+        if (from >= to) {
+            return;
+        }
+        if (!intervals.isEmpty() && intervals.get(intervals.size() - 1)[1] == from) {
+            intervals.get(intervals.size() - 1)[1] = to;
+        } else {
+            intervals.add(new long[] {from, to});
+        }
+    }
+
+    private record Item(Measure measure, long position, long weight) {
+    }
+
+    @FunctionalInterface
+    private interface IntervalSink {
+        void accept(Measure m, long from, long to);
+    }
+
+    /** The facts of a dossier given the events known so far (a prefix in event order). */
+    Facts facts(List<DossierInput> known) {
+        Facts f = new Facts();
+        int receivedIndex = -1;
+        for (int k = 0; k < known.size(); k++) {
+            CaseEvent e = known.get(k).caseEvent;
+            if (e == null) {
+                f.complaint = true;
+                continue;
+            }
+            switch (e.type()) {
+                case RECEIVED -> {
+                    if (receivedIndex < 0) {
+                        receivedIndex = k;
+                    }
+                }
+                case REFUSED -> f.refused = true;
+                case RATED -> {
+                    f.latestRating = e.rating();
+                    if (e.rating() == CaseEvent.Rating.DISSATISFIED) {
+                        f.dissatisfiedAt.merge(e.occurredAt().toEpochMilli(), 1L, Long::sum);
+                    }
+                }
+                case PAYMENT_COMPLETED -> {
+                    f.hasFee = true;
+                    f.paidOnline |= e.payment() != null && e.payment().online();
+                }
+                default -> {
+                }
+            }
+            f.hasFee |= Boolean.TRUE.equals(e.feeRequired());
+            if (e.digitisation() != null) {
+                f.inputsDigitised |= Boolean.TRUE.equals(e.digitisation().inputsDigitised());
+                f.reusedData |= Boolean.TRUE.equals(e.digitisation().reusedData());
+                f.eResult |= Boolean.TRUE.equals(e.digitisation().eResult());
+            }
+        }
+        if (receivedIndex < 0 || f.refused) {
+            return f;
+        }
+        CaseEvent received = known.get(receivedIndex).caseEvent;
+        f.received = true;
+        f.receivedAt = (received.receivedAt() != null ? received.receivedAt() : received.occurredAt()).toEpochMilli();
+        f.channel = first(received.channel(), known, CaseEvent::channel);
+        f.serviceLevel = first(received.serviceLevel(), known, CaseEvent::serviceLevel);
+        f.originalDue = received.dueAt() != null ? received.dueAt().toEpochMilli()
+                : calendar.due(Instant.ofEpochMilli(f.receivedAt), received.regulatedDuration().value(),
+                received.regulatedDuration().unit()).toEpochMilli();
+        // the end: the first terminal event after the first RECEIVED; any RESOLVED beats every RESULT_RETURNED
+        boolean anyResolved = false;
+        for (int k = receivedIndex + 1; k < known.size(); k++) {
+            CaseEvent e = known.get(k).caseEvent;
+            anyResolved |= e != null && e.type() == CaseEventType.RESOLVED;
+        }
+        int endIndex = -1;
+        for (int k = receivedIndex + 1; k < known.size() && endIndex < 0; k++) {
+            CaseEvent e = known.get(k).caseEvent;
+            if (e != null && e.type().isTerminal() && !(anyResolved && e.type() == CaseEventType.RESULT_RETURNED)) {
+                endIndex = k;
+            }
+        }
+        // the clock: due date changes and pauses between the first RECEIVED and the end
+        long due = f.originalDue;
+        long pausedMs = 0;
+        int stop = endIndex < 0 ? known.size() : endIndex;
+        for (int k = receivedIndex + 1; k < stop; k++) {
+            CaseEvent e = known.get(k).caseEvent;
+            if (e == null) {
+                continue;
+            }
+            long t = e.occurredAt().toEpochMilli();
+            switch (e.type()) {
+                case DUE_DATE_CHANGED -> {
+                    if (e.dueAt() != null) {
+                        due = e.dueAt().toEpochMilli();
+                    }
+                }
+                case SUPPLEMENT_REQUESTED -> {
+                    f.requests++;
+                    if (!f.paused) {
+                        f.paused = true;
+                        f.pauseStart = t;
+                        f.dueAtRequest = due;
+                    }
+                }
+                case SUPPLEMENT_RECEIVED -> {
+                    if (f.paused) {
+                        long pause = working(f.pauseStart, t, f.receivedAt, Long.MAX_VALUE);
+                        pausedMs += pause;
+                        due = e.dueAt() != null ? e.dueAt().toEpochMilli()
+                                : calendar.addWorkingMillis(Instant.ofEpochMilli(due), working(f.pauseStart, t,
+                                Long.MIN_VALUE, Long.MAX_VALUE)).toEpochMilli();
+                        f.paused = false;
+                    } else if (e.dueAt() != null) {
+                        due = e.dueAt().toEpochMilli();
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        f.due = due;
+        if (endIndex >= 0) {
+            CaseEvent end = known.get(endIndex).caseEvent;
+            f.ended = true;
+            f.endType = end.type();
+            f.endAt = end.occurredAt().toEpochMilli();
+            if (f.paused) {
+                pausedMs += working(f.pauseStart, f.endAt, f.receivedAt, f.endAt);
+                f.outcome = f.requests >= 2 ? Outcome.LATE : judge(f.pauseStart, f.dueAtRequest);
+            } else {
+                f.outcome = f.requests >= 2 ? Outcome.LATE : judge(f.endAt, due);
+            }
+            f.actualMs = working(f.receivedAt, f.endAt, Long.MIN_VALUE, Long.MAX_VALUE) - pausedMs;
+            f.regulatedMs = working(f.receivedAt, f.originalDue, Long.MIN_VALUE, Long.MAX_VALUE);
+        }
+        return f;
+    }
+
+    /** Working time of [from, to) clipped to [lo, hi]. */
+    private long working(long from, long to, long lo, long hi) {
+        long a = Math.max(from, lo);
+        long b = Math.min(to, hi);
+        return b <= a ? 0 : calendar.workingMillis(Instant.ofEpochMilli(a), Instant.ofEpochMilli(b));
+    }
+
+    /** EARLY: an earlier local date than the due; ON_TIME: at or before the due instant; else LATE. */
+    static Outcome judge(long at, long due) {
+        LocalDate atDay = Instant.ofEpochMilli(at).atZone(KpiValue.ZONE).toLocalDate();
+        LocalDate dueDay = Instant.ofEpochMilli(due).atZone(KpiValue.ZONE).toLocalDate();
+        if (atDay.isBefore(dueDay)) {
+            return Outcome.EARLY;
+        }
+        return at <= due ? Outcome.ON_TIME : Outcome.LATE;
+    }
+
+    /** A dossier's facts as of one prefix of its events. */
+    final class Facts {
+        boolean received;
+        boolean refused;
+        long receivedAt;
+        long originalDue;
+        long due;
+        int requests;
+        boolean paused;
+        long pauseStart;
+        long dueAtRequest;
+        boolean ended;
+        CaseEventType endType;
+        long endAt;
+        Outcome outcome;
+        long actualMs;
+        long regulatedMs;
+        CaseEvent.Channel channel;
+        CaseEvent.ServiceLevel serviceLevel;
+        boolean hasFee;
+        boolean paidOnline;
+        boolean inputsDigitised;
+        boolean reusedData;
+        boolean eResult;
+        CaseEvent.Rating latestRating;
+        boolean complaint;
+        final Map<Long, Long> dissatisfiedAt = new LinkedHashMap<>();
+
+        /** Windowed measures that hold for these facts: (measure, position) → weight. */
+        Map<Item, Long> windowedItems() {
+            Map<Item, Long> items = new LinkedHashMap<>();
+            dissatisfiedAt.forEach((t, n) -> items.put(new Item(Measure.DISSATISFIED_RATING, t, 0), n));
+            if (!received) {
+                return items;
+            }
+            put(items, Measure.RECEIVED, receivedAt, 1);
+            put(items, Measure.RECEIVED_ONLINE, receivedAt, channel == CaseEvent.Channel.ONLINE ? 1 : 0);
+            put(items, Measure.RECEIVED_REUSED, receivedAt, reusedData ? 1 : 0);
+            put(items, Measure.RECEIVED_SUPPLEMENTED, receivedAt, requests >= 1 ? 1 : 0);
+            if (!ended) {
+                return items;
+            }
+            put(items, Measure.ENDED, endAt, 1);
+            put(items, Measure.ENDED_ON_TIME, endAt, outcome != Outcome.LATE ? 1 : 0);
+            put(items, Measure.ENDED_EARLY, endAt, outcome == Outcome.EARLY ? 1 : 0);
+            put(items, Measure.ENDED_LATE, endAt, outcome == Outcome.LATE ? 1 : 0);
+            boolean resolved = endType == CaseEventType.RESOLVED || endType == CaseEventType.RESULT_RETURNED;
+            put(items, Measure.ENDED_WITHDRAWN_STOPPED, endAt, resolved ? 0 : 1);
+            put(items, Measure.ENDED_SATISFIED, endAt, outcome != Outcome.LATE
+                    && latestRating != CaseEvent.Rating.DISSATISFIED && !complaint ? 1 : 0);
+            if (!resolved) {
+                return items;
+            }
+            put(items, Measure.RESOLVED, endAt, 1);
+            put(items, Measure.RESOLVED_REGULATED_MS, endAt, regulatedMs);
+            put(items, Measure.RESOLVED_ACTUAL_MS, endAt, actualMs);
+            put(items, Measure.RESOLVED_WITH_FEE, endAt, hasFee ? 1 : 0);
+            put(items, Measure.RESOLVED_FEE_PAID_ONLINE, endAt, hasFee && paidOnline ? 1 : 0);
+            put(items, Measure.RESOLVED_E_RESULT, endAt, eResult ? 1 : 0);
+            put(items, Measure.RESOLVED_DIGITISED, endAt, inputsDigitised && eResult ? 1 : 0);
+            put(items, Measure.RESOLVED_FULLY_ONLINE, endAt, channel == CaseEvent.Channel.ONLINE
+                    && serviceLevel == CaseEvent.ServiceLevel.FULL && (!hasFee || paidOnline) && eResult ? 1 : 0);
+            return items;
+        }
+
+        private void put(Map<Item, Long> items, Measure m, long position, long weight) {
+            if (weight != 0) {
+                items.put(new Item(m, position, 0), weight);
+            }
+        }
+
+        /** Status intervals of an open dossier inside the segment [from, to) of these facts. */
+        void gaugeIntervals(long from, long to, IntervalSink sink) {
+            if (!received || ended) {
+                return;
+            }
+            sink.accept(Measure.OPEN, from, to);
+            if (paused) {
+                sink.accept(Measure.OPEN_PAUSED, from, to);
+                if (requests < 2 && pauseStart <= dueAtRequest) {
+                    sink.accept(Measure.OPEN_ON_TIME, from, to);
+                }
+                return;
+            }
+            long overdueFrom = due + 1; // OVERDUE iff now > due
+            sink.accept(Measure.OPEN_OVERDUE, Math.max(from, overdueFrom), to);
+            sink.accept(Measure.OPEN_DUE_SOON, Math.max(from, due - DAY_MS), Math.min(to, overdueFrom));
+            if (requests < 2) {
+                sink.accept(Measure.OPEN_ON_TIME, from, Math.min(to, overdueFrom));
+            }
+        }
     }
 
     /**
      * The scopes a dossier counts in: province always; agency, commune, field, channel and procedure from its first
      * RECEIVED, or else from the earliest event carrying them (a later transfer does not move it).
      */
-    static List<String[]> scopes(List<CaseEvent> events, CaseEvent received, String provinceCode) {
+    List<String[]> scopes(List<DossierInput> inputs) {
+        CaseEvent received = null;
+        for (DossierInput in : inputs) {
+            if (in.caseEvent != null && in.caseEvent.type() == CaseEventType.RECEIVED) {
+                received = in.caseEvent;
+                break;
+            }
+        }
         List<String[]> scopes = new ArrayList<>();
         scopes.add(new String[] {"province", provinceCode});
-        addScope(scopes, "agency", first(received.agencyCode(), events, CaseEvent::agencyCode));
-        addScope(scopes, "commune", first(received.communeCode(), events, CaseEvent::communeCode));
-        addScope(scopes, "field", first(received.fieldCode(), events, CaseEvent::fieldCode));
-        addScope(scopes, "channel", received.channel() == null ? null : received.channel().name());
-        addScope(scopes, "procedure", first(received.procedureCode(), events, CaseEvent::procedureCode));
+        addScope(scopes, "agency", first(received == null ? null : received.agencyCode(), inputs, CaseEvent::agencyCode));
+        addScope(scopes, "commune", first(received == null ? null : received.communeCode(), inputs, CaseEvent::communeCode));
+        addScope(scopes, "field", first(received == null ? null : received.fieldCode(), inputs, CaseEvent::fieldCode));
+        CaseEvent.Channel channel = first(received == null ? null : received.channel(), inputs, CaseEvent::channel);
+        addScope(scopes, "channel", channel == null ? null : channel.name());
+        addScope(scopes, "procedure", first(received == null ? null : received.procedureCode(), inputs,
+                CaseEvent::procedureCode));
         return scopes;
     }
 
@@ -73,13 +375,12 @@ public final class DossierRules {
         }
     }
 
-    private static String first(String fromReceived, List<CaseEvent> events,
-                                java.util.function.Function<CaseEvent, String> attribute) {
+    private static <T> T first(T fromReceived, List<DossierInput> inputs, Function<CaseEvent, T> attribute) {
         if (fromReceived != null) {
             return fromReceived;
         }
-        for (CaseEvent e : events) {
-            String v = attribute.apply(e);
+        for (DossierInput in : inputs) {
+            T v = in.caseEvent == null ? null : attribute.apply(in.caseEvent);
             if (v != null) {
                 return v;
             }

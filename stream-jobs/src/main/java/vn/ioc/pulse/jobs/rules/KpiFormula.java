@@ -1,28 +1,38 @@
 package vn.ioc.pulse.jobs.rules;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Set;
 import vn.ioc.pulse.jobs.records.Measure;
 
 /**
  * How one KPI is computed from a scope's measures: a count (numerator only) or a ratio. Each term is a measure
- * summed over the KPI's window, or over everything active now ({@code live}, for open-dossier gauges).
- * {@code numeratorUnit} divides the numerator sum (e.g. ms of working time per working day).
+ * summed over the KPI's window, or over everything active now ({@code live}, for open-item gauges), times a sign.
+ * The sums are exact integers; {@code numeratorUnit} and {@code denominatorUnit} divide them for publication
+ * (e.g. milliseconds of working time → hours or days).
  */
 public record KpiFormula(String kpi, boolean ratio, List<KpiWindow> windows, Set<String> scopes,
-                         List<Term> numerator, List<Term> denominator, double numeratorUnit)
-        implements java.io.Serializable {
+                         List<Term> numerator, List<Term> denominator, double numeratorUnit, double denominatorUnit)
+        implements Serializable {
 
-    public record Term(Measure measure, boolean live) implements java.io.Serializable {
+    /** One signed term. */
+    public record Term(Measure measure, boolean live, int sign) implements Serializable {
         long evaluate(ScopeState state, KpiWindow window) {
             Timeline t = state.timeline(measure);
-            return t == null ? 0 : t.sum(live ? KpiWindow.LIVE : window);
+            return t == null ? 0 : sign * t.sum(live ? KpiWindow.LIVE : window);
         }
     }
 
-    /** A count of one measure over the window. */
-    public static KpiFormula count(String kpi, List<KpiWindow> windows, Set<String> scopes, Measure measure) {
-        return new KpiFormula(kpi, false, windows, scopes, List.of(new Term(measure, false)), List.of(), 1.0);
+    public static Term windowed(Measure m) {
+        return new Term(m, false, 1);
+    }
+
+    public static Term live(Measure m) {
+        return new Term(m, true, 1);
+    }
+
+    public static Term minus(Measure m) {
+        return new Term(m, false, -1);
     }
 
     long numerator(ScopeState state, KpiWindow window) {

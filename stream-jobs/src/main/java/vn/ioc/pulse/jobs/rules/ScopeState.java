@@ -77,8 +77,11 @@ public final class ScopeState {
                 }
                 published.put(key, new long[] {num, den});
                 double numerator = num / f.numeratorUnit();
-                Double value = f.ratio() ? (den == 0 ? null : numerator / den) : numerator;
-                Double denominator = f.ratio() ? (double) den : null;
+                Double denominator = f.ratio() ? den / f.denominatorUnit() : null;
+                Double value = numerator;
+                if (f.ratio()) {
+                    value = den == 0 ? null : Double.valueOf(numerator / denominator);
+                }
                 out.add(new KpiValue(f.kpi(), scopeType, scopeId, w.id, value, numerator, denominator,
                         status.statusOf(f.kpi(), value), Instant.ofEpochMilli(asOf), computedAt, 0));
             }
