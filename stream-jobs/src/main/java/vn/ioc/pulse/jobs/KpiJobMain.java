@@ -56,14 +56,25 @@ public final class KpiJobMain {
         return c;
     }
 
-    static void build(StreamExecutionEnvironment env, JobConfig config) {
-        KafkaSource<Envelope> source = KafkaSource.<Envelope>builder()
+    /**
+     * Both event topics from the earliest offset; {@code stopAt} null for the live (unbounded) job, or where a
+     * bounded run (benchmarks, batch recomputation) stops.
+     */
+    public static KafkaSource<Envelope> source(JobConfig config, OffsetsInitializer stopAt) {
+        var builder = KafkaSource.<Envelope>builder()
                 .setBootstrapServers(config.kafkaBootstrap())
                 .setTopics(List.of(Topics.CASE_EVENTS, Topics.SERVICE_EVENTS))
                 .setGroupId("ioc-kpi-job")
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(KafkaRecordDeserializationSchema.valueOnly(new EnvelopeDeserializer()))
-                .build();
+                .setDeserializer(KafkaRecordDeserializationSchema.valueOnly(new EnvelopeDeserializer()));
+        if (stopAt != null) {
+            builder.setBounded(stopAt);
+        }
+        return builder.build();
+    }
+
+    static void build(StreamExecutionEnvironment env, JobConfig config) {
+        KafkaSource<Envelope> source = source(config, null);
         KafkaSink<KpiValue> kpiSink = KafkaSink.<KpiValue>builder()
                 .setBootstrapServers(config.kafkaBootstrap())
                 .setRecordSerializer(new KpiRecordSerializer())
