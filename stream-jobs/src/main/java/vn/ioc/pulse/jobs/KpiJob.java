@@ -19,6 +19,7 @@ import vn.ioc.pulse.jobs.records.Contribution;
 import vn.ioc.pulse.jobs.records.DossierInput;
 import vn.ioc.pulse.jobs.records.Envelope;
 import vn.ioc.pulse.jobs.rules.DossierRules;
+import vn.ioc.pulse.jobs.rules.FeedbackRules;
 import vn.ioc.pulse.jobs.rules.KpiFormulas;
 import vn.ioc.pulse.jobs.rules.KpiWindow;
 import vn.ioc.pulse.jobs.rules.ScopeState;
@@ -51,6 +52,12 @@ public final class KpiJob {
 
     /** Adds the pipeline to {@code env}; returns the stream of published KPI values. */
     public DataStream<KpiValue> build(StreamExecutionEnvironment env) {
+        return build(env, s -> s);
+    }
+
+    /** As {@link #build(StreamExecutionEnvironment)}, with {@code tap} applied right after the source (tests). */
+    public DataStream<KpiValue> build(StreamExecutionEnvironment env,
+                                      java.util.function.UnaryOperator<DataStream<Envelope>> tap) {
         WorkingCalendar calendar = config.calendar();
         KpiCatalog catalog = config.catalog();
         ScopeState.StatusRule status = KpiFormulas.status(catalog);
@@ -63,9 +70,14 @@ public final class KpiJob {
         if (config.sourceParallelism() > 0) {
             events.setParallelism(config.sourceParallelism());
         }
-        SingleOutputStreamOperator<DossierInput> dossierInputs = events
+        // routing runs at the source's parallelism (chained to it), so the events of one partition keep their order
+        // up to the keyed operators: "the first accepted event with an id wins" is decided in Kafka's order
+        SingleOutputStreamOperator<DossierInput> dossierInputs = tap.apply(events)
                 .process(new RouteEvents(), TypeInformation.of(DossierInput.class))
                 .name("route-events").uid("route-events");
+        if (config.sourceParallelism() > 0) {
+            dossierInputs.setParallelism(config.sourceParallelism());
+        }
         DataStream<ServiceEvent> service = dossierInputs.getSideOutput(RouteEvents.SERVICE);
 
         DataStream<Contribution> fromDossiers = dossierInputs
@@ -85,7 +97,8 @@ public final class KpiJob {
                         || s.type() == ServiceEvent.Type.FEEDBACK_ANSWERED))
                 .name("feedback").uid("feedback-filter")
                 .keyBy(ServiceEvent::feedbackId)
-                .process(new FeedbackProcessor(calendar, province, retention), TypeInformation.of(Contribution.class))
+                .process(new FeedbackProcessor(new FeedbackRules(calendar, province), retention),
+                        TypeInformation.of(Contribution.class))
                 .name("feedback-state").uid("feedback-state");
 
         DataStream<KpiValue> scopeKpis = fromDossiers.union(fromPayments, fromFeedback)

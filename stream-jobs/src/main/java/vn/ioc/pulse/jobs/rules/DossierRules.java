@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,12 +46,7 @@ public final class DossierRules implements Serializable {
 
     /** Contributions of one dossier; {@code inputs} must be deduplicated and in {@link #INPUT_ORDER}. */
     public List<Contribution> contributions(List<DossierInput> inputs) {
-        if (inputs.isEmpty()) {
-            return List.of();
-        }
-        // (measure, position, weight) → presence intervals; gauge measure → status intervals
-        Map<Item, List<long[]>> windowed = new LinkedHashMap<>();
-        Map<Measure, List<long[]>> gauges = new EnumMap<>(Measure.class);
+        Segments segments = new Segments();
         int i = 0;
         while (i < inputs.size()) {
             long start = inputs.get(i).at().toEpochMilli();
@@ -61,51 +55,26 @@ public final class DossierRules implements Serializable {
                 j++;
             }
             long end = j < inputs.size() ? inputs.get(j).at().toEpochMilli() : Long.MAX_VALUE;
-            Facts f = facts(inputs.subList(0, j));
-            f.windowedItems().forEach((item, w) -> addInterval(windowed.computeIfAbsent(
-                    new Item(item.measure, item.position, w), k -> new ArrayList<>()), start, end));
-            f.gaugeIntervals(start, end, (m, from, to) -> addInterval(gauges.computeIfAbsent(m, k -> new ArrayList<>()), from, to));
+            List<DossierInput> known = inputs.subList(0, j);
+            Facts f = facts(known);
+            Map<Item, Long> items = f.windowedItems();
+            // scope attributes as known at this instant: a later event cannot move past contributions
+            for (String[] scope : scopes(known)) {
+                boolean procedure = "procedure".equals(scope[0]);
+                items.forEach((item, w) -> {
+                    if (!procedure || item.measure.procedureScope) {
+                        segments.windowed(scope, item.measure, item.position, w, start, end);
+                    }
+                });
+                f.gaugeIntervals(start, end, (m, from, to) -> {
+                    if (!procedure || m.procedureScope) {
+                        segments.gauge(scope, m, from, to);
+                    }
+                });
+            }
             i = j;
         }
-        List<String[]> scopes = scopes(inputs);
-        List<Contribution> out = new ArrayList<>();
-        windowed.forEach((item, intervals) -> {
-            for (long[] iv : intervals) {
-                emit(out, scopes, item.measure, item.position, iv[0], item.weight);
-                if (iv[1] != Long.MAX_VALUE) {
-                    emit(out, scopes, item.measure, item.position, iv[1], -item.weight);
-                }
-            }
-        });
-        gauges.forEach((measure, intervals) -> {
-            for (long[] iv : intervals) {
-                emit(out, scopes, measure, iv[0], iv[0], 1);
-                if (iv[1] != Long.MAX_VALUE) {
-                    emit(out, scopes, measure, iv[1], iv[1], -1);
-                }
-            }
-        });
-        return out;
-    }
-
-    private void emit(List<Contribution> out, List<String[]> scopes, Measure m, long position, long validFrom, long w) {
-        for (String[] scope : scopes) {
-            if (!"procedure".equals(scope[0]) || m.procedureScope) {
-                out.add(new Contribution(scope[0], scope[1], m, position, validFrom, w));
-            }
-        }
-    }
-
-    /** Adds [from, to) to a sorted interval list, merging with the last interval when they touch. */
-    private static void addInterval(List<long[]> intervals, long from, long to) {
-        if (from >= to) {
-            return;
-        }
-        if (!intervals.isEmpty() && intervals.get(intervals.size() - 1)[1] == from) {
-            intervals.get(intervals.size() - 1)[1] = to;
-        } else {
-            intervals.add(new long[] {from, to});
-        }
+        return segments.contributions();
     }
 
     private record Item(Measure measure, long position, long weight) {

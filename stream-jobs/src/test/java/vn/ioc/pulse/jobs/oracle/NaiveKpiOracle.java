@@ -335,6 +335,8 @@ public final class NaiveKpiOracle {
         }
 
         // ---- received_at and the original due
+        // DECISION: the dossier is received (open, in backlog/on_time_ratio) as soon as its RECEIVED event's
+        // occurred_at <= asOf; `received_at` (which may differ) only places it in the `received`-type windows.
         d.receivedAt = firstReceived.receivedAt() != null ? firstReceived.receivedAt() : firstReceived.occurredAt();
         if (firstReceived.dueAt() != null) {
             d.originalDue = firstReceived.dueAt(); // due_at wins over regulated_duration
