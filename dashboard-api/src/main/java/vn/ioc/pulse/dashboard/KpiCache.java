@@ -9,8 +9,9 @@ import vn.ioc.pulse.model.KpiValue;
 
 /**
  * The latest value of every KPI key with its sequence number: {@code seq} starts at 1 and increases by one per
- * applied update of that key. An update older than the held value (a smaller as_of, or the same as_of with a
- * smaller revision — e.g. re-delivered after a job restart) is ignored. Used on the event loop only.
+ * applied update of that key. An update older than the held value (a smaller as_of, e.g. re-delivered after a job
+ * restart) or equal to it is ignored, and so is a revision (revision > 0:
+ * the job re-stating a closed calendar period after late events; it goes to history, not to the live tiles). Used on the event loop only.
  */
 public final class KpiCache {
     /** A cached value with its per-key sequence number. */
@@ -24,11 +25,13 @@ public final class KpiCache {
         if (v.asOf() == null) {
             throw new IllegalArgumentException("KPI value " + v.key() + " has no as_of");
         }
+        if (v.revision() > 0) {
+            return null; // a revision re-states a closed calendar period (history), not the current value
+        }
         Entry current = entries.get(v.key());
         if (current != null) {
             int c = v.asOf().compareTo(current.value().asOf());
-            if (c < 0 || (c == 0 && v.revision() < current.value().revision())
-                    || (c == 0 && v.equals(current.value()))) {
+            if (c < 0 || (c == 0 && v.equals(current.value()))) {
                 return null;
             }
         }

@@ -521,11 +521,21 @@ class DashboardIntegrationTest extends DashboardTestBase {
         }
     }
 
+    /**
+     * GETs {@code uri} and reads the whole answer.
+     *
+     * <p>The body is asked for inside the callback that sends the request, not further down a chain built by the
+     * caller: a Vert.x HttpClientResponse is not paused, its chunks and end are handed over as soon as they are read,
+     * and {@code body()} asked for after that waits forever. The tests call this from the JUnit thread, which attaches
+     * a flat {@code .compose(req -> req.send()).compose(resp -> resp.body())} chain while the event loop already
+     * runs it; over a pooled keep-alive connection the whole exchange can finish before the second compose is
+     * attached (vert.x PR #4705 "non racy methods when called outside event-loop").
+     */
     private static Future<Answer> get(String uri) {
         return http.request(HttpMethod.GET, port, "localhost", uri)
-                .compose(req -> req.send())
-                .compose(resp -> resp.body().map(body -> new Answer(resp.statusCode(), resp.getHeader("Content-Type"),
-                        body.toString())));
+                .compose(req -> req.send()
+                        .compose(resp -> resp.body().map(body -> new Answer(resp.statusCode(),
+                                resp.getHeader("Content-Type"), body.toString()))));
     }
 
     /** Polls GET /ready until it answers 200; fails with the last answer at the deadline. */

@@ -66,26 +66,14 @@ class KpiCacheTest extends DashboardTestBase {
     }
 
     @Test
-    @DisplayName("an update with the same as_of and a higher revision replaces the value with the next seq")
-    void sameAsOfHigherRevisionIsApplied() {
-        KpiValue first = count("received", "agency", "A", "today", T0, 5, 1);
-        KpiValue corrected = count("received", "agency", "A", "today", T0, 6, 2);
-        cache.apply(first);
+    @DisplayName("a revision (a closed period re-stated by the job) never replaces the live value, whatever its as_of")
+    void revisionsAreNotLiveValues() {
+        KpiValue live = count("received", "agency", "A", "today", T0, 5, 0);
+        cache.apply(live);
 
-        KpiCache.Entry e = cache.apply(corrected);
-
-        assertThat(e).isEqualTo(new KpiCache.Entry(corrected, 2));
-        assertThat(held(first).value().value()).isEqualTo(6.0);
-    }
-
-    @Test
-    @DisplayName("an update with the same as_of and a lower revision is ignored")
-    void sameAsOfLowerRevisionIsIgnored() {
-        KpiValue corrected = count("received", "agency", "A", "today", T0, 6, 2);
-        cache.apply(corrected);
-
-        assertThat(cache.apply(count("received", "agency", "A", "today", T0, 5, 1))).isNull();
-        assertThat(held(corrected)).isEqualTo(new KpiCache.Entry(corrected, 1));
+        assertThat(cache.apply(count("received", "agency", "A", "today", T0, 6, 2))).isNull();
+        assertThat(cache.apply(count("received", "agency", "A", "today", ONE_HOUR_LATER, 7, 1))).isNull();
+        assertThat(held(live)).isEqualTo(new KpiCache.Entry(live, 1));
     }
 
     @Test
@@ -97,15 +85,6 @@ class KpiCacheTest extends DashboardTestBase {
         assertThat(cache.apply(repeat)).isNull();
         assertThat(held(A_AT_T0)).isEqualTo(new KpiCache.Entry(A_AT_T0, 1));
         assertThat(cache.apply(A_ONE_MINUTE_LATER).seq()).isEqualTo(2);
-    }
-
-    @Test
-    @DisplayName("a later as_of is applied even with a lower revision: as_of decides before revision")
-    void laterAsOfWinsOverRevision() {
-        cache.apply(count("received", "agency", "A", "today", T0, 5, 9));
-        KpiValue later = count("received", "agency", "A", "today", ONE_MINUTE_LATER, 6, 1);
-
-        assertThat(cache.apply(later)).isEqualTo(new KpiCache.Entry(later, 2));
     }
 
     @Test

@@ -3,6 +3,7 @@ package vn.ioc.pulse.dashboard;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
@@ -29,9 +30,17 @@ final class ScreenClient {
         ws.closeHandler(v -> closed.tryComplete());
     }
 
-    /** Opens a WebSocket on {@code path}; the client must be kept referenced by the caller (STACK.md gotcha 2). */
+    /**
+     * Opens a WebSocket on {@code path}; the client must be kept referenced by the caller (STACK.md gotcha 2).
+     *
+     * <p>The handlers are set on a {@link ClientWebSocket} before it connects, not in a callback on the connect
+     * future: from the JUnit thread that callback can run after the server's first frames (a close on a wrong path)
+     * were already handed over, and setting a handler on a closed WebSocket throws.
+     */
     static Future<ScreenClient> connect(Vertx vertx, WebSocketClient client, int port, String path) {
-        return client.connect(port, "localhost", path).map(ws -> new ScreenClient(vertx, ws));
+        ClientWebSocket ws = client.webSocket();
+        ScreenClient screen = new ScreenClient(vertx, ws);
+        return ws.connect(port, "localhost", path).map(screen);
     }
 
     private synchronized void onText(String text) {

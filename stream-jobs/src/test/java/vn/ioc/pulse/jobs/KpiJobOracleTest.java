@@ -108,7 +108,7 @@ public class KpiJobOracleTest {
     static Map<String, KpiValue> asOf(List<KpiValue> published, Instant t) {
         Map<String, KpiValue> out = new TreeMap<>();
         for (KpiValue v : published) {
-            if (!v.asOf().isAfter(t)) {
+            if (!v.asOf().isAfter(t) && v.revision() == 0) {
                 KpiValue prev = out.get(v.key());
                 if (prev == null || !v.asOf().isBefore(prev.asOf())) {
                     out.put(v.key(), v);

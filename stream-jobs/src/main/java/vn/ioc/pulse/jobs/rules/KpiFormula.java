@@ -35,6 +35,28 @@ public record KpiFormula(String kpi, boolean ratio, List<KpiWindow> windows, Set
         return new Term(m, false, -1);
     }
 
+    /** True when a term is a live gauge (the KPI then has no recomputable past). */
+    boolean hasLiveTerm() {
+        return numerator.stream().anyMatch(Term::live) || denominator.stream().anyMatch(Term::live);
+    }
+
+    long numeratorBetween(ScopeState state, long from, long to) {
+        return sumBetween(numerator, state, from, to);
+    }
+
+    long denominatorBetween(ScopeState state, long from, long to) {
+        return sumBetween(denominator, state, from, to);
+    }
+
+    private static long sumBetween(List<Term> terms, ScopeState state, long from, long to) {
+        long s = 0;
+        for (Term t : terms) {
+            Timeline tl = state.timeline(t.measure());
+            s += tl == null ? 0 : t.sign() * tl.sumBetween(from, to);
+        }
+        return s;
+    }
+
     long numerator(ScopeState state, KpiWindow window) {
         return sum(numerator, state, window);
     }

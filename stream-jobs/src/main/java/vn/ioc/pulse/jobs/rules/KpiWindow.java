@@ -55,6 +55,19 @@ public enum KpiWindow {
         return start.atStartOfDay(KpiValue.ZONE).toInstant().toEpochMilli();
     }
 
+    /** The start of the calendar period after the one starting at {@code start}. */
+    public long nextCalendarStart(long start) {
+        LocalDate day = Instant.ofEpochMilli(start).atZone(KpiValue.ZONE).toLocalDate();
+        LocalDate next = switch (this) {
+            case TODAY -> day.plusDays(1);
+            case MTD -> day.plusMonths(1);
+            case QTD -> day.plusMonths(3);
+            case YTD -> day.plusYears(1);
+            default -> throw new IllegalStateException(id + " is not a calendar window");
+        };
+        return next.atStartOfDay(KpiValue.ZONE).toInstant().toEpochMilli();
+    }
+
     /** True if a contribution at {@code position} falls in this window as of {@code now}. */
     public boolean contains(long position, long now) {
         if (position > now) {

@@ -41,10 +41,57 @@ public final class ScopeState {
         if (now <= asOf) {
             return;
         }
+        boolean published = asOf != Long.MIN_VALUE; // before the first publication nothing can be revised
         for (Timeline t : timelines.values()) {
+            t.lateSink = !published ? null : position -> {
+                for (KpiWindow w : CALENDAR) {
+                    long start = w.calendarStart(position);
+                    if (start < w.calendarStart(now)) {
+                        revisedPeriods.add(new long[] {w.ordinal(), start});
+                    }
+                }
+            };
             t.advance(asOf, now);
+            t.lateSink = null;
         }
         asOf = now;
+    }
+
+    private static final KpiWindow[] CALENDAR = {KpiWindow.TODAY, KpiWindow.MTD, KpiWindow.QTD, KpiWindow.YTD};
+    /** Closed calendar periods {window ordinal, start} that late contributions changed since the last publication. */
+    private final List<long[]> revisedPeriods = new ArrayList<>();
+
+    /**
+     * Revisions of closed calendar periods (yesterday's {@code today}, last month's {@code mtd}, …) changed by late
+     * events: the period's value recomputed from everything known now, stamped {@code as_of} = the last instant of
+     * the period, with {@code revision} counting up per period. KPIs with live terms (their past gauges are not
+     * kept) are not revised.
+     */
+    private void revisions(String scopeType, String scopeId, List<KpiFormula> formulas, StatusRule status,
+                           Instant computedAt, List<KpiValue> out) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (long[] period : revisedPeriods) {
+            KpiWindow w = KpiWindow.values()[(int) period[0]];
+            long start = period[1];
+            if (!seen.add(w.id + "@" + start) || start < Timeline.horizon(asOf)) {
+                continue;
+            }
+            long end = w.nextCalendarStart(start) - 1;
+            for (KpiFormula f : formulas) {
+                if (!f.scopes().contains(scopeType) || !f.windows().contains(w) || f.hasLiveTerm()) {
+                    continue;
+                }
+                long num = f.numeratorBetween(this, start, end);
+                long den = f.ratio() ? f.denominatorBetween(this, start, end) : 0;
+                String revKey = "rev/" + f.kpi() + "/" + w.id + "/" + start;
+                long[] rev = published.computeIfAbsent(revKey, k -> new long[] {0, 0});
+                rev[0]++;
+                out.add(value(f, scopeType, scopeId, w, num, den, status, end, computedAt, rev[0]));
+            }
+        }
+        revisedPeriods.clear();
+        long horizon = Timeline.horizon(asOf);
+        published.keySet().removeIf(k -> k.startsWith("rev/") && Long.parseLong(k.substring(k.lastIndexOf('/') + 1)) < horizon);
     }
 
     /** Next instant after {@link #asOf} at which some sum changes by time alone (MAX if none). */
@@ -76,17 +123,23 @@ public final class ScopeState {
                     continue;
                 }
                 published.put(key, new long[] {num, den});
-                double numerator = num / f.numeratorUnit();
-                Double denominator = f.ratio() ? den / f.denominatorUnit() : null;
-                Double value = numerator;
-                if (f.ratio()) {
-                    value = den == 0 ? null : Double.valueOf(numerator / denominator);
-                }
-                out.add(new KpiValue(f.kpi(), scopeType, scopeId, w.id, value, numerator, denominator,
-                        status.statusOf(f.kpi(), value), Instant.ofEpochMilli(asOf), computedAt, 0));
+                out.add(value(f, scopeType, scopeId, w, num, den, status, asOf, computedAt, 0));
             }
         }
+        revisions(scopeType, scopeId, formulas, status, computedAt, out);
         return out;
+    }
+
+    private static KpiValue value(KpiFormula f, String scopeType, String scopeId, KpiWindow w, long num, long den,
+                                  StatusRule status, long asOf, Instant computedAt, long revision) {
+        double numerator = num / f.numeratorUnit();
+        Double denominator = f.ratio() ? den / f.denominatorUnit() : null;
+        Double value = numerator;
+        if (f.ratio()) {
+            value = den == 0 ? null : Double.valueOf(numerator / denominator);
+        }
+        return new KpiValue(f.kpi(), scopeType, scopeId, w.id, value, numerator, denominator,
+                status.statusOf(f.kpi(), value), Instant.ofEpochMilli(asOf), computedAt, revision);
     }
 
     /** Maps a KPI's value to its tile status (thresholds from configuration). */

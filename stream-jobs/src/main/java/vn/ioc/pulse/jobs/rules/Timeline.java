@@ -27,6 +27,13 @@ public final class Timeline {
     final long[] sums = new long[WINDOWS.length];
     /** Positions below this are already merged into local-midnight buckets. */
     long compactedUpTo = Long.MIN_VALUE;
+    /** Told the position of every contribution that lands in a closed calendar day (transient, set per use). */
+    java.util.function.LongConsumer lateSink;
+
+    /** Sum of active weights with position in [from, to] (exact for local-day-aligned bounds after compaction). */
+    long sumBetween(long from, long to) {
+        return range(from - 1, to);
+    }
 
     public long sum(KpiWindow w) {
         return sums[w.ordinal()];
@@ -63,6 +70,9 @@ public final class Timeline {
         if (weight == 0) {
             return;
         }
+        if (lateSink != null && position < KpiWindow.TODAY.calendarStart(now) && position >= horizon(now)) {
+            lateSink.accept(position);
+        }
         for (KpiWindow w : WINDOWS) {
             if (w.contains(position, now)) {
                 sums[w.ordinal()] += weight;
@@ -92,7 +102,7 @@ public final class Timeline {
         return s;
     }
 
-    private static long horizon(long now) {
+    static long horizon(long now) {
         return Math.min(KpiWindow.YTD.calendarStart(now), now - KpiWindow.LONGEST_ROLLING - 86_400_000L);
     }
 

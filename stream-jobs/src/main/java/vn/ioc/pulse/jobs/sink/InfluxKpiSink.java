@@ -15,10 +15,13 @@ import vn.ioc.pulse.model.KpiValue;
 import vn.ioc.pulse.store.KpiHistoryStore;
 
 /**
- * Writes KPI values to the KPI history store (InfluxDB) in batches: when {@code batchSize} points are buffered,
- * every {@code flushIntervalMs}, and before every checkpoint. A failed write is retried with exponential backoff;
- * after {@code maxAttempts} the job fails and restarts from its last checkpoint. Delivery: at-least-once, and
- * idempotent because a point with the same series and time overwrites the previous one.
+ * Writes KPI values to the KPI history store (InfluxDB) for charts: at most one point per series per minute of
+ * event time — the last value of that minute, stamped with its as_of — plus the values pending at a checkpoint.
+ * A minute is written once a later minute has been seen (checked every {@code flushIntervalMs}), or when
+ * {@code batchSize} minutes are waiting, and everything is written before every checkpoint. A failed write is
+ * retried with exponential backoff; after {@code maxAttempts} the job fails and restarts from its last checkpoint.
+ * Delivery: at-least-once, and idempotent because a point with the same series and time overwrites the previous
+ * one. Live values go to the KPI topic unthinned; this is history only.
  */
 public final class InfluxKpiSink implements Sink<KpiValue> {
     private final SerializableSupplier<KpiHistoryStore> storeFactory;
@@ -43,8 +46,10 @@ public final class InfluxKpiSink implements Sink<KpiValue> {
         private final Logger log = LoggerFactory.getLogger(InfluxKpiSink.class);
         private final KpiHistoryStore store;
         private final ProcessingTimeService timers;
-        /** Buffered points by series and time: a newer value of the same point replaces the older one. */
+        /** The last value of each series in each minute not written yet, by series@minute. */
         private final Map<String, KpiValue> buffer = new LinkedHashMap<>();
+        /** The latest event-time minute seen: earlier minutes are complete. */
+        private long latestMinute = Long.MIN_VALUE;
         private IOException asyncFailure;
 
         Writer(KpiHistoryStore store, ProcessingTimeService timers) {
@@ -56,7 +61,7 @@ public final class InfluxKpiSink implements Sink<KpiValue> {
         private void scheduleFlush() {
             timers.registerTimer(timers.getCurrentProcessingTime() + flushIntervalMs, t -> {
                 try {
-                    writeBuffer();
+                    writeBuffer(false);
                 } catch (IOException e) {
                     asyncFailure = e;
                 }
@@ -67,16 +72,18 @@ public final class InfluxKpiSink implements Sink<KpiValue> {
         @Override
         public void write(KpiValue value, Context context) throws IOException {
             rethrow();
-            buffer.put(value.key() + "@" + value.asOf().toEpochMilli(), value);
+            long minute = Math.floorDiv(value.asOf().toEpochMilli(), 60_000L);
+            latestMinute = Math.max(latestMinute, minute);
+            buffer.put(value.key() + "@" + minute, value);
             if (buffer.size() >= batchSize) {
-                writeBuffer();
+                writeBuffer(true);
             }
         }
 
         @Override
         public void flush(boolean endOfInput) throws IOException {
             rethrow();
-            writeBuffer();
+            writeBuffer(true);
         }
 
         private void rethrow() throws IOException {
@@ -85,16 +92,24 @@ public final class InfluxKpiSink implements Sink<KpiValue> {
             }
         }
 
-        private void writeBuffer() throws IOException {
-            if (buffer.isEmpty()) {
+        /** Writes the completed minutes, or everything when {@code all}. */
+        private void writeBuffer(boolean all) throws IOException {
+            ArrayList<KpiValue> batch = new ArrayList<>();
+            ArrayList<String> keys = new ArrayList<>();
+            for (Map.Entry<String, KpiValue> e : buffer.entrySet()) {
+                if (all || Math.floorDiv(e.getValue().asOf().toEpochMilli(), 60_000L) < latestMinute) {
+                    batch.add(e.getValue());
+                    keys.add(e.getKey());
+                }
+            }
+            if (batch.isEmpty()) {
                 return;
             }
-            ArrayList<KpiValue> batch = new ArrayList<>(buffer.values());
             long backoffMs = 100;
             for (int attempt = 1; ; attempt++) {
                 try {
                     store.write(batch);
-                    buffer.clear();
+                    keys.forEach(buffer::remove);
                     return;
                 } catch (RuntimeException e) {
                     if (attempt >= maxAttempts) {

@@ -122,4 +122,33 @@ class ScopeStateTest {
         }
         assertThat(copy.nextChange()).isEqualTo(s.nextChange());
     }
+
+    @Test
+    @DisplayName("a late contribution to a closed day re-emits that day's value as a revision stamped at its last instant")
+    void lateEventRevisesClosedPeriod() {
+        java.util.List<KpiFormula> formulas = KpiFormulas.from(vn.ioc.pulse.model.KpiCatalog.load());
+        ScopeState.StatusRule status = KpiFormulas.status(vn.ioc.pulse.model.KpiCatalog.load());
+        long mon9 = Instant.parse("2026-03-02T02:00:00Z").toEpochMilli(); // Mon 2/3 09:00 +07
+        long tue9 = mon9 + DAY;
+        ScopeState s = new ScopeState();
+        s.add(c(mon9, mon9, 1));
+        s.advance(tue9);
+        java.util.List<vn.ioc.pulse.model.KpiValue> first = s.changedValues("province", "SL", formulas, status, Instant.EPOCH);
+        assertThat(first).noneMatch(v -> v.revision() > 0);
+        // a receipt on Monday 10:00 arrives on Tuesday: Monday is closed
+        s.add(c(mon9 + HOUR, tue9 + 1000, 1));
+        s.advance(tue9 + 2000);
+        java.util.List<vn.ioc.pulse.model.KpiValue> next = s.changedValues("province", "SL", formulas, status, Instant.EPOCH);
+        vn.ioc.pulse.model.KpiValue monday = next.stream()
+                .filter(v -> v.kpi().equals("received") && v.window().equals("today") && v.revision() > 0)
+                .findFirst().orElseThrow();
+        assertThat(monday.value()).isEqualTo(2.0);
+        assertThat(monday.revision()).isEqualTo(1);
+        assertThat(monday.asOf()).isEqualTo(Instant.parse("2026-03-02T16:59:59.999Z")); // Mon 23:59:59.999 +07
+        // the live values move on as usual: 24h, (Mon 09:00:02, Tue 09:00:02], now counts the 10:00 receipt
+        assertThat(next).anyMatch(v -> v.kpi().equals("received") && v.window().equals("24h") && v.revision() == 0
+                && v.value() == 1.0);
+        // the current month is not closed: no mtd revision
+        assertThat(next).noneMatch(v -> v.window().equals("mtd") && v.revision() > 0);
+    }
 }
