@@ -214,7 +214,8 @@ public final class DashboardVerticle extends VerticleBase {
             checks.put("ready", kafka && store && consumer.caughtUp());
             return new JsonObject(checks);
         }).onSuccess(json -> ctx.response().setStatusCode(json.getBoolean("ready") ? 200 : 503)
-                .putHeader("Content-Type", "application/json").end(json.encode()));
+                .putHeader("Content-Type", "application/json").end(json.encode()))
+                .onFailure(e -> problem(ctx, 503, "readiness check failed: " + e));
     }
 
     private static void problem(RoutingContext ctx, int status, String detail) {

@@ -74,7 +74,7 @@ class DashboardIntegrationTest extends DashboardTestBase {
     private static final KpiValue S1_1H = backlog("commune", "S-1", "1h", T0, 2);
     private static final KpiValue S2_LIVE = backlog("commune", "S-2", "live", T0, 1);
     private static final KpiValue S3_LIVE = backlog("commune", "S-3", "live", T0, 6);
-    private static final KpiValue S1_PAUSED = count("paused", "commune", "S-1", "live", T0, 1, 1);
+    private static final KpiValue S1_PAUSED = count("paused", "commune", "S-1", "live", T0, 1, 0);
     private static final KpiValue S1_FIELD = backlog("field", "S-1", "live", T0, 3);
 
     private static final List<KpiValue> BEFORE_START = List.of(SL_TODAY_AT_T0, SL_TODAY, SL_24H, A_TODAY, A_24H,
@@ -367,7 +367,7 @@ class DashboardIntegrationTest extends DashboardTestBase {
                     })
                     // one partition, so the API reads them in this order: any non-matching one sent would come first
                     .compose(snapshot -> produceInOrder(
-                            count("paused", "commune", "N-1", "live", T0, 1, 1),
+                            count("paused", "commune", "N-1", "live", T0, 1, 0),
                             backlog("field", "N-1", "live", T0, 1),
                             backlog("commune", "N-2", "live", T0, 1),
                             backlog("commune", "N-1", "1h", T0, 1),
@@ -511,7 +511,7 @@ class DashboardIntegrationTest extends DashboardTestBase {
     // ------------------------------------------------------------------------------------------------ helpers
 
     private static KpiValue backlog(String scopeType, String scopeId, String window, Instant asOf, double n) {
-        return count("backlog", scopeType, scopeId, window, asOf, n, 1);
+        return count("backlog", scopeType, scopeId, window, asOf, n, 0);
     }
 
     /** An HTTP answer. */

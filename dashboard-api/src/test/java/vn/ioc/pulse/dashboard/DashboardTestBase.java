@@ -23,7 +23,7 @@ abstract class DashboardTestBase {
 
     /** A {@code received} count at {@code asOf}. */
     static KpiValue received(String scopeType, String scopeId, String window, Instant asOf, double n) {
-        return count("received", scopeType, scopeId, window, asOf, n, 1);
+        return count("received", scopeType, scopeId, window, asOf, n, 0);
     }
 
     /** An {@code on_time_ratio} value: numerator ÷ denominator, null (GREY) when the denominator is 0. */
@@ -31,7 +31,7 @@ abstract class DashboardTestBase {
                                 double denominator) {
         boolean empty = denominator == 0;
         return new KpiValue("on_time_ratio", scopeType, scopeId, window, empty ? null : numerator / denominator,
-                numerator, denominator, empty ? KpiValue.Status.GREY : KpiValue.Status.YELLOW, asOf, COMPUTED, 1);
+                numerator, denominator, empty ? KpiValue.Status.GREY : KpiValue.Status.YELLOW, asOf, COMPUTED, 0);
     }
 
     /** The same value with another revision. */

@@ -20,7 +20,7 @@ class SelectionTest extends DashboardTestBase {
     private static final KpiValue RECEIVED_A_TODAY = received("agency", "A", "today", T0, 3);
     private static final KpiValue RECEIVED_SL_24H = received("province", "SL", "24h", T0, 9);
     private static final KpiValue RATIO_SL_30D = onTimeRatio("province", "SL", "30d", T0, 8, 10);
-    private static final KpiValue BACKLOG_C1_LIVE = count("backlog", "commune", "C1", "live", T0, 4, 1);
+    private static final KpiValue BACKLOG_C1_LIVE = count("backlog", "commune", "C1", "live", T0, 4, 0);
     private static final List<KpiValue> ALL_VALUES = List.of(RECEIVED_A_TODAY, RECEIVED_SL_24H, RATIO_SL_30D,
             BACKLOG_C1_LIVE);
 

@@ -8,7 +8,7 @@ import java.util.Map;
  * Configuration of the KPI job, read once from environment variables (defaults in brackets):
  * {@code IOC_KAFKA_BOOTSTRAP} [localhost:9092], {@code IOC_PROVINCE_CODE} [SL], {@code IOC_INFLUX_URL} [none:
  * no history sink], {@code IOC_INFLUX_DB} [ioc], {@code IOC_INFLUX_TOKEN} [none], {@code IOC_CHECKPOINT_DIR}
- * [none: Flink's default], {@code IOC_CHECKPOINT_INTERVAL_MS} [10000], {@code IOC_OUT_OF_ORDERNESS_MS} [2000],
+ * [file:// java.io.tmpdir/ioc-checkpoints], {@code IOC_CHECKPOINT_INTERVAL_MS} [10000], {@code IOC_OUT_OF_ORDERNESS_MS} [2000],
  * {@code IOC_SOURCE_IDLENESS_MS} [30000], {@code IOC_PARALLELISM} [2], {@code IOC_SOURCE_PARALLELISM} [0: the job's parallelism],
  * {@code IOC_RETENTION_DAYS} [35: how long an ended dossier, answered feedback or payment id is kept after its last
  * event, i.e. how late an event may still change it], {@code IOC_CALENDAR_FILE} [the shipped Vietnamese

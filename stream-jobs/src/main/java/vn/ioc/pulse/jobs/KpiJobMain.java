@@ -49,9 +49,9 @@ public final class KpiJobMain {
         Configuration c = new Configuration();
         c.set(PipelineOptions.GENERIC_TYPES, false);
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, java.time.Duration.ofMillis(config.checkpointIntervalMs()));
-        if (config.checkpointDir() != null) {
-            c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir());
-        }
+        // state outgrows the JobManager's 5 MB memory storage quickly: default to a local folder
+        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir() != null ? config.checkpointDir()
+                : java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "ioc-checkpoints").toUri().toString());
         c.set(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM, config.parallelism());
         return c;
     }

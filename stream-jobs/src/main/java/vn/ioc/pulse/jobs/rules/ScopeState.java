@@ -41,18 +41,25 @@ public final class ScopeState {
         if (now <= asOf) {
             return;
         }
-        boolean published = asOf != Long.MIN_VALUE; // before the first publication nothing can be revised
-        for (Timeline t : timelines.values()) {
-            t.lateSink = !published ? null : position -> {
-                for (KpiWindow w : CALENDAR) {
-                    long start = w.calendarStart(position);
-                    if (start < w.calendarStart(now)) {
-                        revisedPeriods.add(new long[] {w.ordinal(), start});
-                    }
+        WindowBounds from = asOf == Long.MIN_VALUE ? null : new WindowBounds(asOf);
+        WindowBounds to = new WindowBounds(now);
+        // before the first publication nothing can be revised
+        java.util.function.LongConsumer late = from == null ? null : position -> {
+            for (KpiWindow w : CALENDAR) {
+                if (position < from.starts[w.ordinal()]) {
+                    revisedPeriods.add(new long[] {w.ordinal(), w.calendarStart(position)});
                 }
-            };
-            t.advance(asOf, now);
+            }
+        };
+        for (Timeline t : timelines.values()) {
+            t.lateSink = late;
+            t.advance(from, to);
             t.lateSink = null;
+        }
+        if (from != null && from.starts[KpiWindow.TODAY.ordinal()] != to.starts[KpiWindow.TODAY.ordinal()]) {
+            long horizon = to.horizon; // once a day: forget revision counters of periods no longer held
+            published.keySet().removeIf(k -> k.startsWith("rev/")
+                    && Long.parseLong(k.substring(k.lastIndexOf('/') + 1)) < horizon);
         }
         asOf = now;
     }
@@ -69,6 +76,9 @@ public final class ScopeState {
      */
     private void revisions(String scopeType, String scopeId, List<KpiFormula> formulas, StatusRule status,
                            Instant computedAt, List<KpiValue> out) {
+        if (revisedPeriods.isEmpty()) {
+            return;
+        }
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (long[] period : revisedPeriods) {
             KpiWindow w = KpiWindow.values()[(int) period[0]];
@@ -90,8 +100,6 @@ public final class ScopeState {
             }
         }
         revisedPeriods.clear();
-        long horizon = Timeline.horizon(asOf);
-        published.keySet().removeIf(k -> k.startsWith("rev/") && Long.parseLong(k.substring(k.lastIndexOf('/') + 1)) < horizon);
     }
 
     /** Next instant after {@link #asOf} at which some sum changes by time alone (MAX if none). */

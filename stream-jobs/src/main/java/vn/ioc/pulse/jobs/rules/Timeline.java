@@ -21,13 +21,16 @@ public final class Timeline {
 
     /** position → summed weight of active contributions. */
     final TreeMap<Long, Long> active = new TreeMap<>();
-    /** validFrom → (position → weight) of contributions not yet valid. */
-    final TreeMap<Long, TreeMap<Long, Long>> pending = new TreeMap<>();
+    /** validFrom → (position, weight) pairs of contributions not yet valid. */
+    final TreeMap<Long, LongPairs> pending = new TreeMap<>();
     /** Sum per window (index = KpiWindow ordinal) as of {@link ScopeState#asOf}. */
     final long[] sums = new long[WINDOWS.length];
     /** Positions below this are already merged into local-midnight buckets. */
     long compactedUpTo = Long.MIN_VALUE;
-    /** Told the position of every contribution that lands in a closed calendar day (transient, set per use). */
+    /**
+     * Told the position of every contribution that lands in a calendar day already closed at the previous step
+     * (transient, set per use): those periods get a revision.
+     */
     java.util.function.LongConsumer lateSink;
 
     /** Sum of active weights with position in [from, to] (exact for local-day-aligned bounds after compaction). */
@@ -40,45 +43,54 @@ public final class Timeline {
     }
 
     void addPending(long position, long validFrom, long weight) {
-        pending.computeIfAbsent(validFrom, k -> new TreeMap<>()).merge(position, weight, Long::sum);
+        pending.computeIfAbsent(validFrom, k -> new LongPairs()).add(position, weight);
     }
 
     /** Moves the sums from {@code from} to {@code to} (to > from), then activates what became valid. */
     void advance(long from, long to) {
-        if (from != Long.MIN_VALUE) {
+        advance(from == Long.MIN_VALUE ? null : new WindowBounds(from), new WindowBounds(to));
+    }
+
+    /** As {@link #advance(long, long)} with precomputed bounds; {@code from} null before the first step. */
+    void advance(WindowBounds from, WindowBounds to) {
+        if (from != null) {
+            long f = from.now;
+            long t = to.now;
             for (KpiWindow w : WINDOWS) {
                 int i = w.ordinal();
                 if (w.rolling()) {
-                    sums[i] += range(from, to) - range(from - w.length, to - w.length);
+                    sums[i] += range(f, t) - range(f - w.length, t - w.length);
                 } else if (w.calendar()) {
-                    long start = w.calendarStart(to);
-                    sums[i] = start == w.calendarStart(from) ? sums[i] + range(from, to) : range(start - 1, to);
+                    long start = to.starts[i];
+                    sums[i] = start == from.starts[i] ? sums[i] + range(f, t) : range(start - 1, t);
                 } else {
-                    sums[i] += range(from, to);
+                    sums[i] += range(f, t);
                 }
             }
         }
-        while (!pending.isEmpty() && pending.firstKey() <= to) {
-            for (Map.Entry<Long, Long> e : pending.pollFirstEntry().getValue().entrySet()) {
-                activate(e.getKey(), e.getValue(), to);
+        long closedBefore = from == null ? Long.MIN_VALUE : from.starts[KpiWindow.TODAY.ordinal()];
+        while (!pending.isEmpty() && pending.firstKey() <= to.now) {
+            LongPairs pairs = pending.pollFirstEntry().getValue();
+            for (int k = 0; k < pairs.size; k++) {
+                activate(pairs.a[2 * k], pairs.a[2 * k + 1], to, closedBefore);
             }
         }
-        compact(to);
+        compact(to.now, to.horizon);
     }
 
-    private void activate(long position, long weight, long now) {
+    private void activate(long position, long weight, WindowBounds now, long closedBefore) {
         if (weight == 0) {
             return;
         }
-        if (lateSink != null && position < KpiWindow.TODAY.calendarStart(now) && position >= horizon(now)) {
+        if (lateSink != null && position < closedBefore && position >= now.horizon) {
             lateSink.accept(position);
         }
         for (KpiWindow w : WINDOWS) {
-            if (w.contains(position, now)) {
+            if (now.contains(w, position)) {
                 sums[w.ordinal()] += weight;
             }
         }
-        long horizon = horizon(now);
+        long horizon = now.horizon;
         if (position < horizon) {
             return; // only live counts it, and it just did
         }
@@ -106,8 +118,7 @@ public final class Timeline {
         return Math.min(KpiWindow.YTD.calendarStart(now), now - KpiWindow.LONGEST_ROLLING - 86_400_000L);
     }
 
-    private void compact(long now) {
-        long horizon = horizon(now);
+    private void compact(long now, long horizon) {
         active.headMap(horizon, false).clear();
         long compactBelow = now - KpiWindow.LONGEST_ROLLING - 86_400_000L;
         if (compactBelow <= compactedUpTo) {
@@ -150,9 +161,13 @@ public final class Timeline {
         }
         writeMap(out, active);
         out.writeInt(pending.size());
-        for (Map.Entry<Long, TreeMap<Long, Long>> e : pending.entrySet()) {
+        for (Map.Entry<Long, LongPairs> e : pending.entrySet()) {
             out.writeLong(e.getKey());
-            writeMap(out, e.getValue());
+            LongPairs p = e.getValue();
+            out.writeInt(p.size);
+            for (int k = 0; k < 2 * p.size; k++) {
+                out.writeLong(p.a[k]);
+            }
         }
     }
 
@@ -166,9 +181,12 @@ public final class Timeline {
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
             long v = in.readLong();
-            TreeMap<Long, Long> m = new TreeMap<>();
-            readMap(in, m);
-            t.pending.put(v, m);
+            LongPairs p = new LongPairs();
+            int size = in.readInt();
+            for (int k = 0; k < size; k++) {
+                p.add(in.readLong(), in.readLong());
+            }
+            t.pending.put(v, p);
         }
         return t;
     }
@@ -185,6 +203,21 @@ public final class Timeline {
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
             m.put(in.readLong(), in.readLong());
+        }
+    }
+
+    /** A growable list of (position, weight) pairs. */
+    static final class LongPairs {
+        long[] a = new long[4];
+        int size;
+
+        void add(long position, long weight) {
+            if (2 * size == a.length) {
+                a = java.util.Arrays.copyOf(a, a.length * 2);
+            }
+            a[2 * size] = position;
+            a[2 * size + 1] = weight;
+            size++;
         }
     }
 }
