@@ -23,21 +23,14 @@ public class Envelope {
 
     /** Parses one topic value; input that breaks the contract becomes an invalid envelope, never an exception. */
     public static Envelope parse(String json) {
-        Envelope e = new Envelope();
         try {
-            IocEvent event = EventCodec.parse(json);
-            if (event instanceof CaseEvent c) {
-                e.caseEvent = c;
-            } else if (event instanceof ServiceEvent s) {
-                e.serviceEvent = s;
-            } else {
-                e.tick = (ClockTick) event;
-            }
+            return of(EventCodec.parse(json));
         } catch (ValidationException ex) {
+            Envelope e = new Envelope();
             e.invalidInput = json;
             e.invalidReason = ex.getMessage();
+            return e;
         }
-        return e;
     }
 
     public static Envelope of(IocEvent event) {
