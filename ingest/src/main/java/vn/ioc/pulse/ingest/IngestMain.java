@@ -4,7 +4,11 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs the ingest gateway as its own deployable, configured from the environment ({@link IngestConfig}). */
+/**
+ * Runs the ingest gateway as its own deployable, configured from the environment ({@link IngestConfig}), with the
+ * live clock (one tick per second to every event partition) unless {@code IOC_LIVE_CLOCK=off}. Ticks are
+ * idempotent, so every gateway instance may run its own clock.
+ */
 public final class IngestMain {
     private static final Logger LOG = LoggerFactory.getLogger(IngestMain.class);
 
@@ -15,12 +19,17 @@ public final class IngestMain {
         IngestConfig config = IngestConfig.fromEnv(System.getenv());
         Vertx vertx = Vertx.vertx();
         EventPublisher publisher = new EventPublisher(config);
+        java.util.concurrent.ScheduledExecutorService scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        if (!"off".equalsIgnoreCase(System.getenv().getOrDefault("IOC_LIVE_CLOCK", "on"))) {
+            new LiveClock(publisher, java.time.Clock.systemUTC()).start(scheduler);
+        }
         vertx.deployVerticle(new IngestVerticle(config, publisher))
                 .onFailure(e -> {
                     LOG.error("ingest gateway failed to start", e);
                     System.exit(1);
                 });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            scheduler.shutdownNow();
             vertx.close().await();
             publisher.close();
         }));

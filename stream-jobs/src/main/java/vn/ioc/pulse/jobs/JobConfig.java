@@ -12,12 +12,14 @@ import java.util.Map;
  * {@code IOC_SOURCE_IDLENESS_MS} [30000], {@code IOC_PARALLELISM} [2], {@code IOC_SOURCE_PARALLELISM} [0: the job's parallelism],
  * {@code IOC_RETENTION_DAYS} [35: how long an ended dossier, answered feedback or payment id is kept after its last
  * event, i.e. how late an event may still change it], {@code IOC_CALENDAR_FILE} [the shipped Vietnamese
- * civil-service calendar], {@code IOC_KPI_CATALOG_FILE} [the shipped KPI catalogue with default thresholds].
+ * civil-service calendar], {@code IOC_KPI_CATALOG_FILE} [the shipped KPI catalogue with default thresholds],
+ * {@code IOC_CATCHUP_PUBLISH_MS} [1000: while the event-time clock is more than a minute behind the wall clock
+ * (replaying history), each scope publishes at most once per this many ms of processing time; 0 = at every step].
  */
 public record JobConfig(String kafkaBootstrap, String provinceCode, String influxUrl, String influxDb,
                         String influxToken, String checkpointDir, long checkpointIntervalMs, Duration outOfOrderness,
                         Duration sourceIdleness, int parallelism, int sourceParallelism,
-                        Duration retention, String calendarFile, String catalogFile) implements Serializable {
+                        Duration retention, String calendarFile, String catalogFile, long catchUpPublishMs) implements Serializable {
 
     public static JobConfig fromEnv(Map<String, String> env) {
         return new JobConfig(
@@ -34,7 +36,8 @@ public record JobConfig(String kafkaBootstrap, String provinceCode, String influ
                 Integer.parseInt(env.getOrDefault("IOC_SOURCE_PARALLELISM", "0")),
                 Duration.ofDays(Long.parseLong(env.getOrDefault("IOC_RETENTION_DAYS", "35"))),
                 blankToNull(env.get("IOC_CALENDAR_FILE")),
-                blankToNull(env.get("IOC_KPI_CATALOG_FILE")));
+                blankToNull(env.get("IOC_KPI_CATALOG_FILE")),
+                Long.parseLong(env.getOrDefault("IOC_CATCHUP_PUBLISH_MS", "1000")));
     }
 
     /** The working-day calendar: the operator's file if configured, else the shipped one. */

@@ -103,7 +103,8 @@ public final class KpiJob {
 
         DataStream<KpiValue> scopeKpis = fromDossiers.union(fromPayments, fromFeedback)
                 .keyBy(Contribution::scopeKey)
-                .process(new ScopeAggregator(KpiFormulas.from(catalog), status), TypeInformation.of(KpiValue.class))
+                .process(new ScopeAggregator(KpiFormulas.from(catalog), status, config.catchUpPublishMs()),
+                        TypeInformation.of(KpiValue.class))
                 .name("scope-kpis").uid("scope-kpis");
 
         List<KpiWindow> availabilityWindows = new ArrayList<>();

@@ -49,7 +49,7 @@ public class KpiJobOracleTest {
             Instant.parse("2026-05-01T01:00:00Z"), // during the holidays, across the month boundary
             Instant.parse("2026-05-20T10:00:00.001Z")); // after most dossiers ended
     static final JobConfig CONFIG = new JobConfig("unused", "SL", null, "ioc", null, null, 200,
-            Duration.ofSeconds(2), Duration.ZERO, 2, 1, Duration.ofDays(400), null, null);
+            Duration.ofSeconds(2), Duration.ZERO, 2, 1, Duration.ofDays(400), null, null, 0);
 
     /** Arrival order: the events up to each as_of (shuffled), then a clock tick at that instant. */
     public static List<String> arrival(List<String> events, long shuffleSeed) throws Exception {

@@ -20,13 +20,22 @@ import vn.ioc.pulse.model.KpiValue;
  * time alone changes a value (a contribution leaving a rolling window, local midnight, a pending status change).
  */
 public class ScopeAggregator extends KeyedProcessFunction<String, Contribution, KpiValue> {
+    /** Event time this far behind processing time means the job is catching up (replaying history). */
+    static final long CATCH_UP_LAG_MS = 60_000;
+
     private final List<KpiFormula> formulas;
     private final ScopeState.StatusRule status;
+    private final long catchUpPublishMs;
     private transient ValueState<ScopeState> state;
 
-    public ScopeAggregator(List<KpiFormula> formulas, ScopeState.StatusRule status) {
+    /**
+     * @param catchUpPublishMs while catching up, publish each scope at most once per this many ms of processing
+     *                         time (the latest state is still published within that time); 0 publishes every step
+     */
+    public ScopeAggregator(List<KpiFormula> formulas, ScopeState.StatusRule status, long catchUpPublishMs) {
         this.formulas = formulas;
         this.status = status;
+        this.catchUpPublishMs = catchUpPublishMs;
     }
 
     @Override
@@ -50,10 +59,29 @@ public class ScopeAggregator extends KeyedProcessFunction<String, Contribution, 
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<KpiValue> out) throws Exception {
         long now = ctx.timerService().currentWatermark();
         ScopeState s = state.value();
-        if (s == null || now == Long.MAX_VALUE || now <= s.asOf()) {
-            return; // end of a bounded input, or this instant is already published
+        if (s == null || now == Long.MAX_VALUE) {
+            return; // end of a bounded input
+        }
+        boolean flush = ctx.timeDomain() == org.apache.flink.streaming.api.TimeDomain.PROCESSING_TIME;
+        if (now <= s.asOf() && !(flush && s.unpublished)) {
+            return; // this instant is already published
         }
         s.advance(now);
+        long wall = ctx.timerService().currentProcessingTime();
+        if (!flush && catchUpPublishMs > 0 && now < wall - CATCH_UP_LAG_MS
+                && wall - s.lastPublishedWall < catchUpPublishMs) {
+            // catching up: keep the sums moving, publish the latest state once the interval is over
+            s.unpublished = true;
+            ctx.timerService().registerProcessingTimeTimer((wall / catchUpPublishMs + 1) * catchUpPublishMs);
+            state.update(s);
+            long next = s.nextChange();
+            if (next != Long.MAX_VALUE) {
+                ctx.timerService().registerEventTimeTimer(next);
+            }
+            return;
+        }
+        s.unpublished = false;
+        s.lastPublishedWall = wall;
         String key = ctx.getCurrentKey();
         int slash = key.indexOf('/');
         for (KpiValue v : s.changedValues(key.substring(0, slash), key.substring(slash + 1), formulas, status,

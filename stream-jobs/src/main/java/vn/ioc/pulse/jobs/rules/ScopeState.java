@@ -23,6 +23,10 @@ public final class ScopeState {
     long asOf = Long.MIN_VALUE;
     /** kpi/window → {numerator, denominator} last published. */
     final Map<String, long[]> published = new HashMap<>();
+    /** Processing time of the last publication (not checkpointed: after a restore the next step publishes). */
+    public transient long lastPublishedWall;
+    /** True when a step was not published because of catch-up throttling. */
+    public transient boolean unpublished;
 
     Timeline timeline(Measure m) {
         return timelines.get(m);
