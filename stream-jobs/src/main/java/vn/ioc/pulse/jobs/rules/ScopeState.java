@@ -19,6 +19,10 @@ import vn.ioc.pulse.model.KpiValue;
  */
 public final class ScopeState {
     final EnumMap<Measure, Timeline> timelines = new EnumMap<>(Measure.class);
+    /** validFrom → (measure ordinal, position, weight) triples of contributions not yet valid. */
+    final java.util.TreeMap<Long, Triples> pending = new java.util.TreeMap<>();
+    /** The bounds of the last step (recomputed only when the clock moves). */
+    private transient WindowBounds bounds;
     /** The event-time instant all sums describe; MIN before the first advance. */
     long asOf = Long.MIN_VALUE;
     /** kpi/window → {numerator, denominator} last published. */
@@ -37,7 +41,8 @@ public final class ScopeState {
     }
 
     public void add(Contribution c) {
-        timelines.computeIfAbsent(c.measure(), m -> new Timeline()).addPending(c.position(), c.validFrom(), c.weight());
+        timelines.computeIfAbsent(c.measure(), m -> new Timeline());
+        pending.computeIfAbsent(c.validFrom(), k -> new Triples()).add(c.measure().ordinal(), c.position(), c.weight());
     }
 
     /** Moves every sum to {@code now}; a no-op unless time moved forward. */
@@ -45,8 +50,13 @@ public final class ScopeState {
         if (now <= asOf) {
             return;
         }
-        WindowBounds from = asOf == Long.MIN_VALUE ? null : new WindowBounds(asOf);
-        WindowBounds to = new WindowBounds(now);
+        WindowBounds from = asOf == Long.MIN_VALUE ? null
+                : bounds != null && bounds.now == asOf ? bounds : new WindowBounds(asOf);
+        WindowBounds to = new WindowBounds(now, from);
+        bounds = to;
+        for (Timeline t : timelines.values()) {
+            t.moveSums(from, to);
+        }
         // before the first publication nothing can be revised
         java.util.function.LongConsumer late = from == null ? null : position -> {
             for (KpiWindow w : CALENDAR) {
@@ -55,10 +65,19 @@ public final class ScopeState {
                 }
             }
         };
+        long closedBefore = from == null ? Long.MIN_VALUE : from.starts[KpiWindow.TODAY.ordinal()];
+        Measure[] measures = Measure.values();
+        while (!pending.isEmpty() && pending.firstKey() <= now) {
+            Triples tr = pending.pollFirstEntry().getValue();
+            for (int k = 0; k < tr.size; k++) {
+                Timeline t = timelines.get(measures[(int) tr.a[3 * k]]);
+                t.lateSink = late;
+                t.activate(tr.a[3 * k + 1], tr.a[3 * k + 2], to, closedBefore);
+                t.lateSink = null;
+            }
+        }
         for (Timeline t : timelines.values()) {
-            t.lateSink = late;
-            t.advance(from, to);
-            t.lateSink = null;
+            t.compact(now, to.horizon);
         }
         if (from != null && from.starts[KpiWindow.TODAY.ordinal()] != to.starts[KpiWindow.TODAY.ordinal()]) {
             long horizon = to.horizon; // once a day: forget revision counters of periods no longer held
@@ -109,6 +128,9 @@ public final class ScopeState {
     /** Next instant after {@link #asOf} at which some sum changes by time alone (MAX if none). */
     public long nextChange() {
         long next = asOf == Long.MIN_VALUE ? Long.MAX_VALUE : KpiWindow.nextLocalMidnight(asOf);
+        if (!pending.isEmpty()) {
+            next = Math.min(next, pending.firstKey());
+        }
         for (Timeline t : timelines.values()) {
             next = Math.min(next, t.nextChange(asOf));
         }
@@ -167,6 +189,18 @@ public final class ScopeState {
             out.writeUTF(e.getKey().name());
             e.getValue().write(out);
         }
+        out.writeInt(pending.size());
+        Measure[] measures = Measure.values();
+        for (Map.Entry<Long, Triples> e : pending.entrySet()) {
+            out.writeLong(e.getKey());
+            Triples t = e.getValue();
+            out.writeInt(t.size);
+            for (int k = 0; k < t.size; k++) {
+                out.writeUTF(measures[(int) t.a[3 * k]].name());
+                out.writeLong(t.a[3 * k + 1]);
+                out.writeLong(t.a[3 * k + 2]);
+            }
+        }
         out.writeInt(published.size());
         for (Map.Entry<String, long[]> e : published.entrySet()) {
             out.writeUTF(e.getKey());
@@ -183,10 +217,36 @@ public final class ScopeState {
             Measure m = Measure.valueOf(in.readUTF());
             s.timelines.put(m, Timeline.read(in));
         }
+        int pendingCount = in.readInt();
+        for (int i = 0; i < pendingCount; i++) {
+            long v = in.readLong();
+            Triples t = new Triples();
+            int size = in.readInt();
+            for (int k = 0; k < size; k++) {
+                t.add(Measure.valueOf(in.readUTF()).ordinal(), in.readLong(), in.readLong());
+            }
+            s.pending.put(v, t);
+        }
         int p = in.readInt();
         for (int i = 0; i < p; i++) {
             s.published.put(in.readUTF(), new long[] {in.readLong(), in.readLong()});
         }
         return s;
+    }
+
+    /** A growable list of (measure ordinal, position, weight) triples. */
+    static final class Triples {
+        long[] a = new long[12];
+        int size;
+
+        void add(long measure, long position, long weight) {
+            if (3 * size == a.length) {
+                a = java.util.Arrays.copyOf(a, a.length * 2);
+            }
+            a[3 * size] = measure;
+            a[3 * size + 1] = position;
+            a[3 * size + 2] = weight;
+            size++;
+        }
     }
 }

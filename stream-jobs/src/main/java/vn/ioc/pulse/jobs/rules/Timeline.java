@@ -11,8 +11,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * One measure's contributions in one scope, with the sum of every window kept up to date incrementally, so the
  * cost of an event or of time passing does not grow with the window length.
  *
- * <p>Contributions not yet valid at the current instant wait in {@code pending} (by validFrom). Active ones are
- * summed by position. Positions older than the longest rolling window are merged into their local day (exact for
+ * <p>Contributions not yet valid at the current instant wait in the scope's pending queue ({@link ScopeState}) and
+ * are activated here when the clock reaches them. Active ones are summed by position. Positions older than the longest rolling window are merged into their local day (exact for
  * calendar windows, which start at midnight), and positions before both the year start and the longest rolling
  * window are dropped after counting in {@code live}.
  */
@@ -21,8 +21,6 @@ public final class Timeline {
 
     /** position → summed weight of active contributions. */
     final TreeMap<Long, Long> active = new TreeMap<>();
-    /** validFrom → (position, weight) pairs of contributions not yet valid. */
-    final TreeMap<Long, LongPairs> pending = new TreeMap<>();
     /** Sum per window (index = KpiWindow ordinal) as of {@link ScopeState#asOf}. */
     final long[] sums = new long[WINDOWS.length];
     /** Positions below this are already merged into local-midnight buckets. */
@@ -42,43 +40,28 @@ public final class Timeline {
         return sums[w.ordinal()];
     }
 
-    void addPending(long position, long validFrom, long weight) {
-        pending.computeIfAbsent(validFrom, k -> new LongPairs()).add(position, weight);
-    }
-
-    /** Moves the sums from {@code from} to {@code to} (to > from), then activates what became valid. */
-    void advance(long from, long to) {
-        advance(from == Long.MIN_VALUE ? null : new WindowBounds(from), new WindowBounds(to));
-    }
-
-    /** As {@link #advance(long, long)} with precomputed bounds; {@code from} null before the first step. */
-    void advance(WindowBounds from, WindowBounds to) {
-        if (from != null) {
-            long f = from.now;
-            long t = to.now;
-            for (KpiWindow w : WINDOWS) {
-                int i = w.ordinal();
-                if (w.rolling()) {
-                    sums[i] += range(f, t) - range(f - w.length, t - w.length);
-                } else if (w.calendar()) {
-                    long start = to.starts[i];
-                    sums[i] = start == from.starts[i] ? sums[i] + range(f, t) : range(start - 1, t);
-                } else {
-                    sums[i] += range(f, t);
-                }
+    /** Moves the sums from {@code from} (null before the first step) to {@code to}. */
+    void moveSums(WindowBounds from, WindowBounds to) {
+        if (from == null) {
+            return;
+        }
+        long f = from.now;
+        long t = to.now;
+        for (KpiWindow w : WINDOWS) {
+            int i = w.ordinal();
+            if (w.rolling()) {
+                sums[i] += range(f, t) - range(f - w.length, t - w.length);
+            } else if (w.calendar()) {
+                long start = to.starts[i];
+                sums[i] = start == from.starts[i] ? sums[i] + range(f, t) : range(start - 1, t);
+            } else {
+                sums[i] += range(f, t);
             }
         }
-        long closedBefore = from == null ? Long.MIN_VALUE : from.starts[KpiWindow.TODAY.ordinal()];
-        while (!pending.isEmpty() && pending.firstKey() <= to.now) {
-            LongPairs pairs = pending.pollFirstEntry().getValue();
-            for (int k = 0; k < pairs.size; k++) {
-                activate(pairs.a[2 * k], pairs.a[2 * k + 1], to, closedBefore);
-            }
-        }
-        compact(to.now, to.horizon);
     }
 
-    private void activate(long position, long weight, WindowBounds now, long closedBefore) {
+    /** Counts a contribution that just became valid, as of {@code now}. */
+    void activate(long position, long weight, WindowBounds now, long closedBefore) {
         if (weight == 0) {
             return;
         }
@@ -118,7 +101,7 @@ public final class Timeline {
         return Math.min(KpiWindow.YTD.calendarStart(now), now - KpiWindow.LONGEST_ROLLING - 86_400_000L);
     }
 
-    private void compact(long now, long horizon) {
+    void compact(long now, long horizon) {
         active.headMap(horizon, false).clear();
         long compactBelow = now - KpiWindow.LONGEST_ROLLING - 86_400_000L;
         if (compactBelow <= compactedUpTo) {
@@ -136,9 +119,6 @@ public final class Timeline {
     /** The next instant after {@code now} at which a sum of this timeline changes by time alone, or MAX. */
     long nextChange(long now) {
         long next = Long.MAX_VALUE;
-        if (!pending.isEmpty()) {
-            next = Math.min(next, pending.firstKey());
-        }
         Long future = active.higherKey(now);
         if (future != null) {
             next = Math.min(next, future);
@@ -160,15 +140,6 @@ public final class Timeline {
             out.writeLong(s);
         }
         writeMap(out, active);
-        out.writeInt(pending.size());
-        for (Map.Entry<Long, LongPairs> e : pending.entrySet()) {
-            out.writeLong(e.getKey());
-            LongPairs p = e.getValue();
-            out.writeInt(p.size);
-            for (int k = 0; k < 2 * p.size; k++) {
-                out.writeLong(p.a[k]);
-            }
-        }
     }
 
     static Timeline read(DataInputView in) throws IOException {
@@ -178,16 +149,6 @@ public final class Timeline {
             t.sums[i] = in.readLong();
         }
         readMap(in, t.active);
-        int n = in.readInt();
-        for (int i = 0; i < n; i++) {
-            long v = in.readLong();
-            LongPairs p = new LongPairs();
-            int size = in.readInt();
-            for (int k = 0; k < size; k++) {
-                p.add(in.readLong(), in.readLong());
-            }
-            t.pending.put(v, p);
-        }
         return t;
     }
 
@@ -203,21 +164,6 @@ public final class Timeline {
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
             m.put(in.readLong(), in.readLong());
-        }
-    }
-
-    /** A growable list of (position, weight) pairs. */
-    static final class LongPairs {
-        long[] a = new long[4];
-        int size;
-
-        void add(long position, long weight) {
-            if (2 * size == a.length) {
-                a = java.util.Arrays.copyOf(a, a.length * 2);
-            }
-            a[2 * size] = position;
-            a[2 * size + 1] = weight;
-            size++;
         }
     }
 }

@@ -12,10 +12,20 @@ final class WindowBounds {
     final long horizon;
 
     WindowBounds(long now) {
+        this(now, null);
+    }
+
+    /** Bounds at {@code now}, reusing {@code previous}'s calendar starts when still on the same local day. */
+    WindowBounds(long now, WindowBounds previous) {
         this.now = now;
-        for (KpiWindow w : KpiWindow.values()) {
-            if (w.calendar()) {
-                starts[w.ordinal()] = w.calendarStart(now);
+        int today = KpiWindow.TODAY.ordinal();
+        if (previous != null && now >= previous.starts[today] && now - previous.starts[today] < 86_400_000L) {
+            System.arraycopy(previous.starts, 0, starts, 0, starts.length); // Asia/Ho_Chi_Minh has no DST
+        } else {
+            for (KpiWindow w : KpiWindow.values()) {
+                if (w.calendar()) {
+                    starts[w.ordinal()] = w.calendarStart(now);
+                }
             }
         }
         this.horizon = Math.min(starts[KpiWindow.YTD.ordinal()], now - KpiWindow.LONGEST_ROLLING - 86_400_000L);
