@@ -61,7 +61,8 @@ public final class ScopeState {
         java.util.function.LongConsumer late = from == null ? null : position -> {
             for (KpiWindow w : CALENDAR) {
                 if (position < from.starts[w.ordinal()]) {
-                    revisedPeriods.add(new long[] {w.ordinal(), w.calendarStart(position)});
+                    // the local day (fixed +07:00, no DST) and the window; the period start is resolved at publication
+                    revisedPeriods.add(Math.floorDiv(position + ZONE_OFFSET_MS, DAY_MS) * 8 + w.ordinal());
                 }
             }
         };
@@ -81,15 +82,18 @@ public final class ScopeState {
         }
         if (from != null && from.starts[KpiWindow.TODAY.ordinal()] != to.starts[KpiWindow.TODAY.ordinal()]) {
             long horizon = to.horizon; // once a day: forget revision counters of periods no longer held
-            published.keySet().removeIf(k -> k.startsWith("rev/")
-                    && Long.parseLong(k.substring(k.lastIndexOf('/') + 1)) < horizon);
+            revisionCounts.headMap(horizon).clear();
         }
         asOf = now;
     }
 
     private static final KpiWindow[] CALENDAR = {KpiWindow.TODAY, KpiWindow.MTD, KpiWindow.QTD, KpiWindow.YTD};
     /** Closed calendar periods {window ordinal, start} that late contributions changed since the last publication. */
-    private final List<long[]> revisedPeriods = new ArrayList<>();
+    private final java.util.Set<Long> revisedPeriods = new java.util.HashSet<>();
+    /** period start → (kpi/window → revisions published), for periods still held. */
+    final java.util.TreeMap<Long, Map<String, Long>> revisionCounts = new java.util.TreeMap<>();
+    private static final long DAY_MS = 86_400_000L;
+    private static final long ZONE_OFFSET_MS = 7 * 3_600_000L;
 
     /**
      * Revisions of closed calendar periods (yesterday's {@code today}, last month's {@code mtd}, …) changed by late
@@ -102,11 +106,17 @@ public final class ScopeState {
         if (revisedPeriods.isEmpty()) {
             return;
         }
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (long[] period : revisedPeriods) {
-            KpiWindow w = KpiWindow.values()[(int) period[0]];
-            long start = period[1];
-            if (!seen.add(w.id + "@" + start) || start < Timeline.horizon(asOf)) {
+        java.util.Set<Long> periods = new java.util.TreeSet<>();
+        for (long encoded : revisedPeriods) {
+            KpiWindow w = KpiWindow.values()[(int) Math.floorMod(encoded, 8)];
+            long day = Math.floorDiv(encoded, 8) * DAY_MS - ZONE_OFFSET_MS;
+            periods.add(w.calendarStart(day) * 8 + w.ordinal());
+        }
+        long horizon = Timeline.horizon(asOf);
+        for (long encoded : periods) {
+            KpiWindow w = KpiWindow.values()[(int) Math.floorMod(encoded, 8)];
+            long start = Math.floorDiv(encoded, 8);
+            if (start < horizon) {
                 continue;
             }
             long end = w.nextCalendarStart(start) - 1;
@@ -116,10 +126,9 @@ public final class ScopeState {
                 }
                 long num = f.numeratorBetween(this, start, end);
                 long den = f.ratio() ? f.denominatorBetween(this, start, end) : 0;
-                String revKey = "rev/" + f.kpi() + "/" + w.id + "/" + start;
-                long[] rev = published.computeIfAbsent(revKey, k -> new long[] {0, 0});
-                rev[0]++;
-                out.add(value(f, scopeType, scopeId, w, num, den, status, end, computedAt, rev[0]));
+                long rev = revisionCounts.computeIfAbsent(start, k -> new HashMap<>())
+                        .merge(f.kpi() + "/" + w.id, 1L, Long::sum);
+                out.add(value(f, scopeType, scopeId, w, num, den, status, end, computedAt, rev));
             }
         }
         revisedPeriods.clear();
@@ -207,6 +216,15 @@ public final class ScopeState {
             out.writeLong(e.getValue()[0]);
             out.writeLong(e.getValue()[1]);
         }
+        out.writeInt(revisionCounts.size());
+        for (Map.Entry<Long, Map<String, Long>> e : revisionCounts.entrySet()) {
+            out.writeLong(e.getKey());
+            out.writeInt(e.getValue().size());
+            for (Map.Entry<String, Long> c : e.getValue().entrySet()) {
+                out.writeUTF(c.getKey());
+                out.writeLong(c.getValue());
+            }
+        }
     }
 
     public static ScopeState read(DataInputView in) throws IOException {
@@ -230,6 +248,16 @@ public final class ScopeState {
         int p = in.readInt();
         for (int i = 0; i < p; i++) {
             s.published.put(in.readUTF(), new long[] {in.readLong(), in.readLong()});
+        }
+        int periods = in.readInt();
+        for (int i = 0; i < periods; i++) {
+            long start = in.readLong();
+            int entries = in.readInt();
+            Map<String, Long> counts = new HashMap<>();
+            for (int k = 0; k < entries; k++) {
+                counts.put(in.readUTF(), in.readLong());
+            }
+            s.revisionCounts.put(start, counts);
         }
         return s;
     }
