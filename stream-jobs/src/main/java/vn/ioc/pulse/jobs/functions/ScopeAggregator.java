@@ -68,8 +68,8 @@ public class ScopeAggregator extends KeyedProcessFunction<String, Contribution, 
         }
         s.advance(now);
         long wall = ctx.timerService().currentProcessingTime();
-        if (!flush && catchUpPublishMs > 0 && now < wall - CATCH_UP_LAG_MS
-                && wall - s.lastPublishedWall < catchUpPublishMs) {
+        boolean catchingUp = catchUpPublishMs > 0 && now < wall - CATCH_UP_LAG_MS;
+        if (!flush && catchingUp && wall - s.lastPublishedWall < catchUpPublishMs) {
             // catching up: keep the sums moving, publish the latest state once the interval is over
             s.unpublished = true;
             ctx.timerService().registerProcessingTimeTimer((wall / catchUpPublishMs + 1) * catchUpPublishMs);
@@ -85,7 +85,7 @@ public class ScopeAggregator extends KeyedProcessFunction<String, Contribution, 
         String key = ctx.getCurrentKey();
         int slash = key.indexOf('/');
         for (KpiValue v : s.changedValues(key.substring(0, slash), key.substring(slash + 1), formulas, status,
-                Instant.now())) {
+                Instant.ofEpochMilli(wall), !catchingUp)) {
             out.collect(v);
         }
         state.update(s);

@@ -152,6 +152,15 @@ public final class ScopeState {
      */
     public List<KpiValue> changedValues(String scopeType, String scopeId, List<KpiFormula> formulas,
                                         StatusRule status, Instant computedAt) {
+        return changedValues(scopeType, scopeId, formulas, status, computedAt, true);
+    }
+
+    /**
+     * As above; without {@code withRevisions} the closed periods changed since the last publication are not
+     * re-stated (used while replaying history, when every period is being written for the first time anyway).
+     */
+    public List<KpiValue> changedValues(String scopeType, String scopeId, List<KpiFormula> formulas,
+                                        StatusRule status, Instant computedAt, boolean withRevisions) {
         List<KpiValue> out = new ArrayList<>();
         for (KpiFormula f : formulas) {
             if (!f.scopes().contains(scopeType)) {
@@ -169,7 +178,10 @@ public final class ScopeState {
                 out.add(value(f, scopeType, scopeId, w, num, den, status, asOf, computedAt, 0));
             }
         }
-        revisions(scopeType, scopeId, formulas, status, computedAt, out);
+        if (withRevisions) {
+            revisions(scopeType, scopeId, formulas, status, computedAt, out);
+        }
+        revisedPeriods.clear();
         return out;
     }
 
