@@ -17,6 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.ioc.pulse.ingest.BatchParser.BodyException;
 import vn.ioc.pulse.ingest.BatchParser.RawRecord;
+import vn.ioc.pulse.ingest.portal.DongBoHoSoMapper;
+import vn.ioc.pulse.ingest.portal.DongBoHoSoPayload;
 import vn.ioc.pulse.model.EventCodec;
 import vn.ioc.pulse.model.IocEvent;
 import vn.ioc.pulse.model.ValidationException;
@@ -45,6 +47,9 @@ public final class IngestVerticle extends VerticleBase {
         router.post("/api/v1/events")
                 .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
                 .handler(this::postEvents);
+        router.post("/api/v1/portal/dongbohoso")
+                .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
+                .handler(this::postPortalSync);
         router.route().failureHandler(this::failure);
         return vertx.createHttpServer()
                 .requestHandler(router)
@@ -61,16 +66,45 @@ public final class IngestVerticle extends VerticleBase {
     }
 
     private void postEvents(RoutingContext ctx) {
-        Buffer buffer = ctx.body().buffer();
-        byte[] body = buffer == null ? new byte[0] : buffer.getBytes();
+        byte[] body = body(ctx);
         String contentType = ctx.request().getHeader("Content-Type");
         boolean ndjson = contentType != null && contentType.toLowerCase().startsWith("application/x-ndjson");
-        vertx.executeBlocking(() -> process(body, ndjson), false)
+        respond(ctx, body.length, () -> process(body, ndjson), false, "duplicate event_ids are ignored");
+    }
+
+    /**
+     * {@code POST /api/v1/portal/dongbohoso}: the national portal's {@code DongBoHoSoMC} sync payload. Each
+     * snapshot in {@code data} becomes case events ({@link DongBoHoSoMapper}); {@code accepted} counts snapshots,
+     * {@code events} the case events written; a rejected snapshot is answered by its index in {@code data} and
+     * dead-lettered with source {@code portal}. Same 202/400/413/503 semantics as {@code /api/v1/events}.
+     */
+    private void postPortalSync(RoutingContext ctx) {
+        byte[] body = body(ctx);
+        respond(ctx, body.length, () -> processPortal(body), true, "the derived event_ids are deterministic");
+    }
+
+    private static byte[] body(RoutingContext ctx) {
+        Buffer buffer = ctx.body().buffer();
+        return buffer == null ? new byte[0] : buffer.getBytes();
+    }
+
+    /**
+     * Runs {@code work} on a worker thread (the Kafka producer may block), waits for Kafka's acknowledgements and
+     * answers 202 / 400 (nothing accepted) / 413 / 503 (Kafka did not acknowledge: retrying is safe because
+     * {@code retrySafeBecause}).
+     */
+    private void respond(RoutingContext ctx, int bodyLength, java.util.concurrent.Callable<Batch> work,
+                         boolean withEventCount, String retrySafeBecause) {
+        vertx.executeBlocking(work, false)
                 .compose(batch -> Future.fromCompletionStage(batch.acks(), vertx.getOrCreateContext()).map(v -> batch))
                 .onSuccess(batch -> {
                     int status = batch.accepted() > 0 || batch.rejected().isEmpty() ? 202 : 400;
+                    ObjectNode answer = batch.answer();
+                    if (withEventCount) {
+                        answer.put("events", batch.events());
+                    }
                     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                            .end(batch.answer().toString());
+                            .end(answer.toString());
                 })
                 .onFailure(e -> {
                     if (e instanceof TooLarge t) {
@@ -79,12 +113,54 @@ public final class IngestVerticle extends VerticleBase {
                         ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
                                 .end(answer(0, List.of(rejection(0, null, b.getMessage()))).toString());
                     } else {
-                        LOG.warn("batch of {} bytes not acknowledged by Kafka: {}", body.length, e.toString());
-                        problem(ctx, 503, "Kafka unavailable",
-                                "events were not durably written to Kafka (" + e.getMessage() + "); nothing is lost "
-                                        + "by retrying the whole batch: duplicate event_ids are ignored");
+                        LOG.warn("{} {} of {} bytes not acknowledged by Kafka: {}", ctx.request().method(),
+                                ctx.request().path(), bodyLength, e.toString());
+                        problem(ctx, 503, "Kafka unavailable", "events were not durably written to Kafka ("
+                                + e.getMessage() + "); nothing is lost by retrying the whole request: "
+                                + retrySafeBecause);
                     }
                 });
+    }
+
+    /** Maps and sends a portal sync payload; runs on a worker thread because the Kafka producer may block. */
+    private Batch processPortal(byte[] body) throws Exception {
+        List<DongBoHoSoPayload.Snapshot> snapshots;
+        try {
+            snapshots = DongBoHoSoPayload.parse(body);
+        } catch (BodyException e) {
+            publisher.deadLetter("portal", new String(body, StandardCharsets.UTF_8), null, null, e.getMessage()).get();
+            throw e;
+        }
+        if (snapshots.size() > config.maxRecords()) {
+            throw new TooLarge("data has " + snapshots.size() + " dossiers; the limit is " + config.maxRecords());
+        }
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        List<ObjectNode> rejected = new ArrayList<>();
+        int accepted = 0;
+        int events = 0;
+        for (DongBoHoSoPayload.Snapshot s : snapshots) {
+            try {
+                List<String> derived = DongBoHoSoMapper.map(s.json());
+                List<IocEvent> parsed = new ArrayList<>(derived.size());
+                for (String json : derived) {
+                    parsed.add(EventCodec.parse(json));
+                }
+                for (int i = 0; i < derived.size(); i++) {
+                    List<CompletableFuture<Void>> sent = publisher.publish(parsed.get(i), derived.get(i));
+                    failFast(sent);
+                    acks.addAll(sent);
+                }
+                accepted++;
+                events += derived.size();
+            } catch (ValidationException e) {
+                rejected.add(rejection(s.index(), e.field(), e.getMessage()));
+                CompletableFuture<Void> dead = publisher.deadLetter("portal", s.raw(), s.index(), e.field(),
+                        e.getMessage());
+                failFast(List.of(dead));
+                acks.add(dead);
+            }
+        }
+        return new Batch(accepted, rejected, CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)), events);
     }
 
     /** Validates and sends a batch; runs on a worker thread because the Kafka producer may block. */
@@ -183,7 +259,11 @@ public final class IngestVerticle extends VerticleBase {
         }
     }
 
-    private record Batch(int accepted, List<ObjectNode> rejected, CompletableFuture<Void> acks) {
+    private record Batch(int accepted, List<ObjectNode> rejected, CompletableFuture<Void> acks, int events) {
+        Batch(int accepted, List<ObjectNode> rejected, CompletableFuture<Void> acks) {
+            this(accepted, rejected, acks, accepted);
+        }
+
         ObjectNode answer() {
             return IngestVerticle.answer(accepted, rejected);
         }
