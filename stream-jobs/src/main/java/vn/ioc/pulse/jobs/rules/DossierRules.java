@@ -47,15 +47,7 @@ public final class DossierRules implements Serializable {
     /** Contributions of one dossier; {@code inputs} must be deduplicated and in {@link #INPUT_ORDER}. */
     public List<Contribution> contributions(List<DossierInput> inputs) {
         Segments segments = new Segments();
-        int i = 0;
-        while (i < inputs.size()) {
-            long start = inputs.get(i).at().toEpochMilli();
-            int j = i;
-            while (j < inputs.size() && inputs.get(j).at().toEpochMilli() == start) {
-                j++;
-            }
-            long end = j < inputs.size() ? inputs.get(j).at().toEpochMilli() : Long.MAX_VALUE;
-            List<DossierInput> known = inputs.subList(0, j);
+        Segments.forEachInstant(inputs, in -> in.at().toEpochMilli(), (known, start, end) -> {
             Facts f = facts(known);
             Map<Item, Long> items = f.windowedItems();
             // scope attributes as known at this instant: a later event cannot move past contributions
@@ -72,8 +64,7 @@ public final class DossierRules implements Serializable {
                     }
                 });
             }
-            i = j;
-        }
+        });
         return segments.contributions();
     }
 

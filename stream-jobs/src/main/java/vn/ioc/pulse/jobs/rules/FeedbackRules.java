@@ -56,33 +56,25 @@ public final class FeedbackRules implements Serializable {
     /** Contributions of one item; {@code sorted} deduplicated and in {@link #ORDER}. */
     public List<Contribution> contributions(List<ServiceEvent> sorted) {
         Segments segments = new Segments();
-        int i = 0;
-        while (i < sorted.size()) {
-            long start = sorted.get(i).occurredAt().toEpochMilli();
-            int j = i;
-            while (j < sorted.size() && sorted.get(j).occurredAt().toEpochMilli() == start) {
-                j++;
-            }
-            long end = j < sorted.size() ? sorted.get(j).occurredAt().toEpochMilli() : Long.MAX_VALUE;
-            List<ServiceEvent> known = sorted.subList(0, j);
+        Segments.forEachInstant(sorted, e -> e.occurredAt().toEpochMilli(), (known, start, end) -> {
             ServiceEvent received = received(known);
-            if (received != null) {
-                long deadline = calendar.due(received.occurredAt(), DEADLINE_WORKING_DAYS,
-                        CaseEvent.DurationUnit.WORKING_DAY).toEpochMilli();
-                ServiceEvent answer = answer(known);
-                for (String[] scope : scopes(known, received)) {
-                    if (answer == null) {
-                        segments.gauge(scope, Measure.FEEDBACK_OPEN, start, end);
-                        segments.gauge(scope, Measure.FEEDBACK_OPEN_ON_TIME, start, Math.min(end, deadline + 1));
-                    } else {
-                        long a = answer.occurredAt().toEpochMilli();
-                        segments.windowed(scope, Measure.FEEDBACK_ANSWERED, a, 1, start, end);
-                        segments.windowed(scope, Measure.FEEDBACK_ANSWERED_ON_TIME, a, a <= deadline ? 1 : 0, start, end);
-                    }
+            if (received == null) {
+                return;
+            }
+            long deadline = calendar.due(received.occurredAt(), DEADLINE_WORKING_DAYS,
+                    CaseEvent.DurationUnit.WORKING_DAY).toEpochMilli();
+            ServiceEvent answer = answer(known);
+            for (String[] scope : scopes(known, received)) {
+                if (answer == null) {
+                    segments.gauge(scope, Measure.FEEDBACK_OPEN, start, end);
+                    segments.gauge(scope, Measure.FEEDBACK_OPEN_ON_TIME, start, Math.min(end, deadline + 1));
+                } else {
+                    long a = answer.occurredAt().toEpochMilli();
+                    segments.windowed(scope, Measure.FEEDBACK_ANSWERED, a, 1, start, end);
+                    segments.windowed(scope, Measure.FEEDBACK_ANSWERED_ON_TIME, a, a <= deadline ? 1 : 0, start, end);
                 }
             }
-            i = j;
-        }
+        });
         return segments.contributions();
     }
 

@@ -21,6 +21,30 @@ final class Segments {
     private record Gauge(String scopeType, String scopeId, Measure measure) {
     }
 
+    /** Receives one prefix of an item's events: everything known from {@code start} until {@code end}. */
+    @FunctionalInterface
+    interface PrefixConsumer<T> {
+        void accept(List<T> known, long start, long end);
+    }
+
+    /**
+     * Walks the distinct instants of {@code sorted} (event order): for each, the events up to and including that
+     * instant and the segment [instant, next instant) — MAX for the last — during which exactly they are known.
+     */
+    static <T> void forEachInstant(List<T> sorted, java.util.function.ToLongFunction<T> time, PrefixConsumer<T> consumer) {
+        int i = 0;
+        while (i < sorted.size()) {
+            long start = time.applyAsLong(sorted.get(i));
+            int j = i;
+            while (j < sorted.size() && time.applyAsLong(sorted.get(j)) == start) {
+                j++;
+            }
+            long end = j < sorted.size() ? time.applyAsLong(sorted.get(j)) : Long.MAX_VALUE;
+            consumer.accept(sorted.subList(0, j), start, end);
+            i = j;
+        }
+    }
+
     private final Map<Windowed, List<long[]>> windowed = new LinkedHashMap<>();
     private final Map<Gauge, List<long[]>> gauges = new LinkedHashMap<>();
 
