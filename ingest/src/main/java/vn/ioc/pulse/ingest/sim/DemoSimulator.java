@@ -29,6 +29,9 @@ public final class DemoSimulator {
     private final double dossiersPerSecond;
     private final Clock clock;
     private final List<String> open = new ArrayList<>();
+    private final List<String> paused = new ArrayList<>();
+    private final List<String> openFeedback = new ArrayList<>();
+    private long feedbackCounter;
     private long dossierCounter;
     private long eventCounter;
 
@@ -54,17 +57,78 @@ public final class DemoSimulator {
         }
     }
 
-    /** Generates and publishes one second of events at {@code now}. */
+    /**
+     * Generates and publishes one second of events at {@code now}: receipts, supplement requests and documents,
+     * resolutions (with electronic results and fees paid online or not), ratings, payment attempts, citizen
+     * feedback and the availability of the online components.
+     */
     void step(Instant now) {
         int arrivals = poisson(dossiersPerSecond);
         for (int i = 0; i < arrivals; i++) {
             publish(received(now));
         }
+        if (!paused.isEmpty() && random.nextDouble() < dossiersPerSecond * 0.08) {
+            String dossier = paused.remove(random.nextInt(paused.size()));
+            publish(base(dossier, "SUPPLEMENT_RECEIVED", now));
+            open.add(dossier);
+        }
+        if (!open.isEmpty() && random.nextDouble() < dossiersPerSecond * 0.1) {
+            String dossier = open.remove(random.nextInt(open.size()));
+            publish(base(dossier, "SUPPLEMENT_REQUESTED", now));
+            paused.add(dossier);
+        }
         if (!open.isEmpty() && random.nextDouble() < dossiersPerSecond * 0.8) {
             String dossier = open.remove(random.nextInt(open.size()));
+            if (random.nextDouble() < 0.4) {
+                ObjectNode paid = base(dossier, "PAYMENT_COMPLETED", now);
+                boolean online = random.nextDouble() < 0.65;
+                paid.putObject("payment").put("online", online).put("gateway", online ? "DVCQG" : "LOCAL");
+                publish(paid);
+                publishService("PAYMENT_SUCCEEDED", now, o -> o.put("dossier_code", dossier).put("gateway", "DVCQG"));
+            }
             ObjectNode resolved = base(dossier, "RESOLVED", now);
+            resolved.putObject("digitisation").put("inputs_digitised", random.nextDouble() < 0.7)
+                    .put("e_result", random.nextDouble() < 0.8);
             publish(resolved);
+            if (random.nextDouble() < 0.3) {
+                ObjectNode rated = base(dossier, "RATED", now);
+                double r = random.nextDouble();
+                rated.put("rating", r < 0.06 ? "DISSATISFIED" : r < 0.5 ? "SATISFIED" : "VERY_SATISFIED");
+                publish(rated);
+            }
         }
+        if (random.nextDouble() < 0.05) {
+            publishService("PAYMENT_FAILED", now, o -> o.put("gateway", "DVCQG"));
+        }
+        if (random.nextDouble() < 0.03) {
+            String id = "PAKN-" + (++feedbackCounter);
+            openFeedback.add(id);
+            publishService("FEEDBACK_RECEIVED", now, o -> o.put("feedback_id", id));
+        }
+        if (!openFeedback.isEmpty() && random.nextDouble() < 0.025) {
+            String id = openFeedback.remove(random.nextInt(openFeedback.size()));
+            publishService("FEEDBACK_ANSWERED", now, o -> o.put("feedback_id", id));
+        }
+        if (now.getEpochSecond() % 30 == 0) {
+            for (String component : new String[] {"PORTAL", "PAYMENT_GATEWAY", "DVCQG_SYNC", "VNEID", "ONE_STOP"}) {
+                String state = random.nextDouble() < 0.01 ? "DOWN" : random.nextDouble() < 0.02 ? "DEGRADED" : "UP";
+                publishService("AVAILABILITY", now, o -> o.put("component", component).put("state", state)
+                        .put("latency_ms", 80 + random.nextInt(400)));
+            }
+        }
+    }
+
+    private void publishService(String type, Instant now, java.util.function.Consumer<ObjectNode> fields) {
+        ReferenceData.Unit commune = ref.communes().get(random.nextInt(ref.communes().size()));
+        ObjectNode o = EventCodec.mapper().createObjectNode();
+        o.put("schema", "ioc.service.v1");
+        o.put("event_id", "sim-" + clock.millis() + "-" + (++eventCounter));
+        o.put("type", type);
+        o.put("occurred_at", KpiValue.formatTime(now));
+        o.put("agency_code", "UBND-" + commune.code());
+        o.put("commune_code", commune.code());
+        fields.accept(o);
+        publish(o);
     }
 
     private ObjectNode received(Instant now) {
@@ -84,6 +148,8 @@ public final class DemoSimulator {
         ObjectNode duration = o.putObject("regulated_duration");
         duration.put("value", p.durationValue() != null ? p.durationValue() : 5);
         duration.put("unit", p.durationUnit() != null ? p.durationUnit() : "WORKING_DAY");
+        o.put("service_level", p.online() ? (random.nextBoolean() ? "FULL" : "PARTIAL") : "NONE");
+        o.putObject("digitisation").put("reused_data", random.nextDouble() < 0.5);
         return o;
     }
 
