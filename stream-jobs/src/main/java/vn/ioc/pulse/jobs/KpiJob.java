@@ -15,7 +15,7 @@ import vn.ioc.pulse.jobs.functions.FeedbackProcessor;
 import vn.ioc.pulse.jobs.functions.PaymentProcessor;
 import vn.ioc.pulse.jobs.functions.RouteEvents;
 import vn.ioc.pulse.jobs.functions.ScopeAggregator;
-import vn.ioc.pulse.jobs.records.Contribution;
+import vn.ioc.pulse.jobs.records.ContributionBatch;
 import vn.ioc.pulse.jobs.records.DossierInput;
 import vn.ioc.pulse.jobs.records.Envelope;
 import vn.ioc.pulse.jobs.rules.DossierRules;
@@ -80,29 +80,29 @@ public final class KpiJob {
         }
         DataStream<ServiceEvent> service = dossierInputs.getSideOutput(RouteEvents.SERVICE);
 
-        DataStream<Contribution> fromDossiers = dossierInputs
+        DataStream<ContributionBatch> fromDossiers = dossierInputs
                 .keyBy(DossierInput::dossierCode)
                 .process(new DossierProcessor(new DossierRules(calendar, province), retention),
-                        TypeInformation.of(Contribution.class))
+                        TypeInformation.of(ContributionBatch.class))
                 .name("dossier-state").uid("dossier-state");
-        DataStream<Contribution> fromPayments = service
+        DataStream<ContributionBatch> fromPayments = service
                 .filter(s -> s.type() == ServiceEvent.Type.PAYMENT_SUCCEEDED
                         || s.type() == ServiceEvent.Type.PAYMENT_FAILED)
                 .name("payments").uid("payments-filter")
                 .keyBy(ServiceEvent::eventId)
-                .process(new PaymentProcessor(province, retention), TypeInformation.of(Contribution.class))
+                .process(new PaymentProcessor(province, retention), TypeInformation.of(ContributionBatch.class))
                 .name("payment-dedup").uid("payment-dedup");
-        DataStream<Contribution> fromFeedback = service
+        DataStream<ContributionBatch> fromFeedback = service
                 .filter(s -> s.feedbackId() != null && (s.type() == ServiceEvent.Type.FEEDBACK_RECEIVED
                         || s.type() == ServiceEvent.Type.FEEDBACK_ANSWERED))
                 .name("feedback").uid("feedback-filter")
                 .keyBy(ServiceEvent::feedbackId)
                 .process(new FeedbackProcessor(new FeedbackRules(calendar, province), retention),
-                        TypeInformation.of(Contribution.class))
+                        TypeInformation.of(ContributionBatch.class))
                 .name("feedback-state").uid("feedback-state");
 
         DataStream<KpiValue> scopeKpis = fromDossiers.union(fromPayments, fromFeedback)
-                .keyBy(Contribution::scopeKey)
+                .keyBy(ContributionBatch::scopeKey)
                 .process(new ScopeAggregator(KpiFormulas.from(catalog), status, config.catchUpPublishMs()),
                         TypeInformation.of(KpiValue.class))
                 .name("scope-kpis").uid("scope-kpis");

@@ -11,6 +11,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import vn.ioc.pulse.jobs.records.Contribution;
+import vn.ioc.pulse.jobs.records.ContributionBatch;
 import vn.ioc.pulse.jobs.records.DossierInput;
 import vn.ioc.pulse.jobs.rules.DossierRules;
 import vn.ioc.pulse.model.CaseEventType;
@@ -21,7 +22,7 @@ import vn.ioc.pulse.model.CaseEventType;
  * A dossier that has ended (or was refused, or never received) is forgotten {@code retentionMs} of event time
  * after its last input: its contributions stay counted, but a later event would start a new state.
  */
-public class DossierProcessor extends KeyedProcessFunction<String, DossierInput, Contribution> {
+public class DossierProcessor extends KeyedProcessFunction<String, DossierInput, ContributionBatch> {
     private final DossierRules rules;
     private final long retentionMs;
     private transient ListState<DossierInput> inputs;
@@ -38,7 +39,7 @@ public class DossierProcessor extends KeyedProcessFunction<String, DossierInput,
     }
 
     @Override
-    public void processElement(DossierInput input, Context ctx, Collector<Contribution> out) throws Exception {
+    public void processElement(DossierInput input, Context ctx, Collector<ContributionBatch> out) throws Exception {
         List<DossierInput> old = new ArrayList<>();
         for (DossierInput e : inputs.get()) {
             if (e.eventId().equals(input.eventId())) {
@@ -59,7 +60,7 @@ public class DossierProcessor extends KeyedProcessFunction<String, DossierInput,
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Contribution> out) throws Exception {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ContributionBatch> out) throws Exception {
         List<DossierInput> all = new ArrayList<>();
         inputs.get().forEach(all::add);
         if (all.isEmpty()) {
@@ -97,8 +98,18 @@ public class DossierProcessor extends KeyedProcessFunction<String, DossierInput,
         return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
     }
 
-    /** Emits new − old as signed contributions (a multiset difference). */
-    static void emitDifference(List<Contribution> before, List<Contribution> after, Collector<Contribution> out) {
+    /** Emits new − old as signed contributions (a multiset difference), one batch per scope. */
+    static void emitDifference(List<Contribution> before, List<Contribution> after, Collector<ContributionBatch> out) {
+        List<Contribution> diff = new java.util.ArrayList<>();
+        difference(before, after, diff::add);
+        for (ContributionBatch b : ContributionBatch.byScope(diff)) {
+            out.collect(b);
+        }
+    }
+
+    /** new − old as signed contributions (a multiset difference), retractions first. */
+    static void difference(List<Contribution> before, List<Contribution> after,
+                           java.util.function.Consumer<Contribution> out) {
         Map<Contribution, Integer> count = new HashMap<>();
         for (Contribution c : after) {
             count.merge(c, 1, Integer::sum);
@@ -108,12 +119,12 @@ public class DossierProcessor extends KeyedProcessFunction<String, DossierInput,
         }
         for (var e : count.entrySet()) {
             for (int i = 0; i < -e.getValue(); i++) {
-                out.collect(e.getKey().negate());
+                out.accept(e.getKey().negate());
             }
         }
         for (var e : count.entrySet()) {
             for (int i = 0; i < e.getValue(); i++) {
-                out.collect(e.getKey());
+                out.accept(e.getKey());
             }
         }
     }

@@ -8,7 +8,7 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import vn.ioc.pulse.jobs.records.Contribution;
+import vn.ioc.pulse.jobs.records.ContributionBatch;
 import vn.ioc.pulse.jobs.rules.FeedbackRules;
 import vn.ioc.pulse.model.ServiceEvent;
 
@@ -16,7 +16,7 @@ import vn.ioc.pulse.model.ServiceEvent;
  * Keyed by feedback_id: keeps the item's distinct events and emits the difference of its contributions
  * ({@link FeedbackRules}) when a new one arrives; forgotten {@code retentionMs} of event time after the answer.
  */
-public class FeedbackProcessor extends KeyedProcessFunction<String, ServiceEvent, Contribution> {
+public class FeedbackProcessor extends KeyedProcessFunction<String, ServiceEvent, ContributionBatch> {
     private final FeedbackRules rules;
     private final long retentionMs;
     private transient ListState<ServiceEvent> events;
@@ -33,7 +33,7 @@ public class FeedbackProcessor extends KeyedProcessFunction<String, ServiceEvent
     }
 
     @Override
-    public void processElement(ServiceEvent e, Context ctx, Collector<Contribution> out) throws Exception {
+    public void processElement(ServiceEvent e, Context ctx, Collector<ContributionBatch> out) throws Exception {
         List<ServiceEvent> old = new ArrayList<>();
         for (ServiceEvent s : events.get()) {
             if (s.eventId().equals(e.eventId())) {
@@ -54,7 +54,7 @@ public class FeedbackProcessor extends KeyedProcessFunction<String, ServiceEvent
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Contribution> out) throws Exception {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ContributionBatch> out) throws Exception {
         List<ServiceEvent> all = new ArrayList<>();
         events.get().forEach(all::add);
         all.sort(FeedbackRules.ORDER);

@@ -7,6 +7,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import vn.ioc.pulse.jobs.records.Contribution;
+import vn.ioc.pulse.jobs.records.ContributionBatch;
 import vn.ioc.pulse.jobs.records.Measure;
 import vn.ioc.pulse.model.ServiceEvent;
 
@@ -15,7 +16,7 @@ import vn.ioc.pulse.model.ServiceEvent;
  * at its occurred_at, for the province and the event's own agency and commune. The "seen" mark is kept for
  * {@code retentionMs} of event time.
  */
-public class PaymentProcessor extends KeyedProcessFunction<String, ServiceEvent, Contribution> {
+public class PaymentProcessor extends KeyedProcessFunction<String, ServiceEvent, ContributionBatch> {
     private final String provinceCode;
     private final long retentionMs;
     private transient ValueState<Boolean> seen;
@@ -31,7 +32,7 @@ public class PaymentProcessor extends KeyedProcessFunction<String, ServiceEvent,
     }
 
     @Override
-    public void processElement(ServiceEvent e, Context ctx, Collector<Contribution> out) throws Exception {
+    public void processElement(ServiceEvent e, Context ctx, Collector<ContributionBatch> out) throws Exception {
         if (seen.value() != null) {
             return;
         }
@@ -39,17 +40,19 @@ public class PaymentProcessor extends KeyedProcessFunction<String, ServiceEvent,
         long t = e.occurredAt().toEpochMilli();
         ctx.timerService().registerEventTimeTimer(t + retentionMs);
         Measure m = e.type() == ServiceEvent.Type.PAYMENT_SUCCEEDED ? Measure.PAYMENT_SUCCEEDED : Measure.PAYMENT_FAILED;
-        out.collect(new Contribution("province", provinceCode, m, t, t, 1));
+        java.util.List<Contribution> all = new java.util.ArrayList<>();
+        all.add(new Contribution("province", provinceCode, m, t, t, 1));
         if (e.agencyCode() != null) {
-            out.collect(new Contribution("agency", e.agencyCode(), m, t, t, 1));
+            all.add(new Contribution("agency", e.agencyCode(), m, t, t, 1));
         }
         if (e.communeCode() != null) {
-            out.collect(new Contribution("commune", e.communeCode(), m, t, t, 1));
+            all.add(new Contribution("commune", e.communeCode(), m, t, t, 1));
         }
+        ContributionBatch.byScope(all).forEach(out::collect);
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Contribution> out) {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ContributionBatch> out) {
         seen.clear();
     }
 }

@@ -7,7 +7,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import vn.ioc.pulse.jobs.records.Contribution;
+import vn.ioc.pulse.jobs.records.ContributionBatch;
 import vn.ioc.pulse.jobs.rules.KpiFormula;
 import vn.ioc.pulse.jobs.rules.ScopeState;
 import vn.ioc.pulse.jobs.rules.ScopeStateSerializer;
@@ -19,7 +19,7 @@ import vn.ioc.pulse.model.KpiValue;
  * watermark after a change (coalescing all changes in between into one value per key), and at every instant where
  * time alone changes a value (a contribution leaving a rolling window, local midnight, a pending status change).
  */
-public class ScopeAggregator extends KeyedProcessFunction<String, Contribution, KpiValue> {
+public class ScopeAggregator extends KeyedProcessFunction<String, ContributionBatch, KpiValue> {
     /** Event time this far behind processing time means the job is catching up (replaying history). */
     static final long CATCH_UP_LAG_MS = 60_000;
 
@@ -44,15 +44,23 @@ public class ScopeAggregator extends KeyedProcessFunction<String, Contribution, 
     }
 
     @Override
-    public void processElement(Contribution c, Context ctx, Collector<KpiValue> out) throws Exception {
+    public void processElement(ContributionBatch batch, Context ctx, Collector<KpiValue> out) throws Exception {
         ScopeState s = state.value();
         if (s == null) {
             s = new ScopeState();
         }
-        s.add(c);
+        long nextWatermark = ctx.timerService().currentWatermark() + 1;
+        long lastTimer = Long.MIN_VALUE;
+        for (int i = 0; i < batch.size(); i++) {
+            s.add(batch.get(i));
+            // fires at the next watermark at or after validFrom: then the contribution is counted and published
+            long timer = Math.max(batch.validFroms[i], nextWatermark);
+            if (timer != lastTimer) {
+                ctx.timerService().registerEventTimeTimer(timer);
+                lastTimer = timer;
+            }
+        }
         state.update(s);
-        // fires at the next watermark at or after validFrom: then the contribution is counted and published
-        ctx.timerService().registerEventTimeTimer(Math.max(c.validFrom(), ctx.timerService().currentWatermark() + 1));
     }
 
     @Override

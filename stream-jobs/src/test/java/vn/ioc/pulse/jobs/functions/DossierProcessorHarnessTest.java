@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import vn.ioc.pulse.jobs.records.Contribution;
+import vn.ioc.pulse.jobs.records.ContributionBatch;
 import vn.ioc.pulse.jobs.records.DossierInput;
 import vn.ioc.pulse.jobs.records.Measure;
 import vn.ioc.pulse.jobs.rules.DossierRules;
@@ -28,7 +29,7 @@ class DossierProcessorHarnessTest {
     static final Instant MON_9 = OffsetDateTime.parse("2026-03-02T09:00:00+07:00").toInstant();
     static final Instant TUE_10 = OffsetDateTime.parse("2026-03-03T10:00:00+07:00").toInstant();
 
-    KeyedOneInputStreamOperatorTestHarness<String, DossierInput, Contribution> harness;
+    KeyedOneInputStreamOperatorTestHarness<String, DossierInput, ContributionBatch> harness;
 
     @BeforeEach
     void open() throws Exception {
@@ -56,7 +57,8 @@ class DossierProcessorHarnessTest {
     }
 
     List<Contribution> drain() {
-        List<Contribution> out = harness.extractOutputValues();
+        List<Contribution> out = new java.util.ArrayList<>();
+        harness.extractOutputValues().forEach(b -> out.addAll(b.contributions()));
         harness.getOutput().clear();
         return out;
     }
