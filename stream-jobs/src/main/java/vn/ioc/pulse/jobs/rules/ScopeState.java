@@ -27,10 +27,13 @@ public final class ScopeState {
     long asOf = Long.MIN_VALUE;
     /** kpi/window → {numerator, denominator} last published. */
     final Map<String, long[]> published = new HashMap<>();
-    /** Processing time of the last publication (not checkpointed: after a restore the next step publishes). */
-    public transient long lastPublishedWall;
-    /** True when a step was not published because of catch-up throttling. */
-    public transient boolean unpublished;
+    /**
+     * Processing time of the last publication, and whether a throttled step still waits for publication. Both are
+     * part of the serialized state: the heap backend hands out copies during snapshots, and a lost flag would
+     * leave the latest values unpublished.
+     */
+    public long lastPublishedWall;
+    public boolean unpublished;
 
     Timeline timeline(Measure m) {
         return timelines.get(m);
@@ -228,6 +231,8 @@ public final class ScopeState {
             out.writeLong(e.getValue()[0]);
             out.writeLong(e.getValue()[1]);
         }
+        out.writeLong(lastPublishedWall);
+        out.writeBoolean(unpublished);
         out.writeInt(revisionCounts.size());
         for (Map.Entry<Long, Map<String, Long>> e : revisionCounts.entrySet()) {
             out.writeLong(e.getKey());
@@ -261,6 +266,8 @@ public final class ScopeState {
         for (int i = 0; i < p; i++) {
             s.published.put(in.readUTF(), new long[] {in.readLong(), in.readLong()});
         }
+        s.lastPublishedWall = in.readLong();
+        s.unpublished = in.readBoolean();
         int periods = in.readInt();
         for (int i = 0; i < periods; i++) {
             long start = in.readLong();

@@ -121,6 +121,12 @@ class ScopeStateTest {
             assertThat(copy.timeline(Measure.RECEIVED).sum(w)).isEqualTo(s.timeline(Measure.RECEIVED).sum(w));
         }
         assertThat(copy.nextChange()).isEqualTo(s.nextChange());
+        // the publication bookkeeping survives a copy (the heap backend copies state during snapshots)
+        s.unpublished = true;
+        s.lastPublishedWall = 1234;
+        ScopeState copied = ScopeStateSerializer.INSTANCE.copy(s);
+        assertThat(copied.unpublished).isTrue();
+        assertThat(copied.lastPublishedWall).isEqualTo(1234);
     }
 
     @Test
