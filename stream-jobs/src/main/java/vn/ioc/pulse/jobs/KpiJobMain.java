@@ -1,7 +1,6 @@
 package vn.ioc.pulse.jobs;
 
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -96,10 +95,5 @@ public final class KpiJobMain {
             historySink = new InfluxKpiSink(() -> new InfluxKpiHistoryStore(url, db, token), 5_000, 1_000, 8);
         }
         new KpiJob(source, kpiSink, historySink, deadLetterSink, config).build(env);
-    }
-
-    /** For the standalone demo: environment variables as a map with overrides. */
-    public static JobConfig config(Map<String, String> env) {
-        return JobConfig.fromEnv(env);
     }
 }

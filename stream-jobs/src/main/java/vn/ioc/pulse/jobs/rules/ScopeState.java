@@ -115,7 +115,7 @@ public final class ScopeState {
             long day = Math.floorDiv(encoded, 8) * DAY_MS - ZONE_OFFSET_MS;
             periods.add(w.calendarStart(day) * 8 + w.ordinal());
         }
-        long horizon = Timeline.horizon(asOf);
+        long horizon = (bounds != null && bounds.now == asOf ? bounds : new WindowBounds(asOf)).horizon;
         for (long encoded : periods) {
             KpiWindow w = KpiWindow.values()[(int) Math.floorMod(encoded, 8)];
             long start = Math.floorDiv(encoded, 8);

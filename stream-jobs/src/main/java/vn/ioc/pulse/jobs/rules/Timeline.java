@@ -97,10 +97,6 @@ public final class Timeline {
         return s;
     }
 
-    static long horizon(long now) {
-        return Math.min(KpiWindow.YTD.calendarStart(now), now - KpiWindow.LONGEST_ROLLING - 86_400_000L);
-    }
-
     void compact(long now, long horizon) {
         active.headMap(horizon, false).clear();
         long compactBelow = now - KpiWindow.LONGEST_ROLLING - 86_400_000L;
