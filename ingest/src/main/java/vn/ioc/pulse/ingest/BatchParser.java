@@ -72,13 +72,19 @@ public final class BatchParser {
             if (line.isBlank()) {
                 continue;
             }
-            try {
-                records.add(new RawRecord(i, MAPPER.readTree(line), line, null));
-            } catch (JsonProcessingException e) {
-                records.add(new RawRecord(i, null, line, "malformed JSON on line " + (i + 1) + ": " + e.getOriginalMessage()));
-            }
+            records.add(line(i, line));
         }
         return records;
+    }
+
+    /** One NDJSON line (not blank) as a record; {@code index} is its 0-based line number. */
+    static RawRecord line(int index, String line) {
+        try {
+            return new RawRecord(index, MAPPER.readTree(line), line, null);
+        } catch (JsonProcessingException e) {
+            return new RawRecord(index, null, line, "malformed JSON on line " + (index + 1) + ": "
+                    + e.getOriginalMessage());
+        }
     }
 
     private static List<RawRecord> parseArray(String text) {

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -31,6 +34,8 @@ public final class EventPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
 
     private final KafkaProducer<String, String> producer;
+    private final long bufferBytes;
+    private volatile Metric bufferAvailable;
 
     public EventPublisher(IngestConfig config) {
         Properties p = new Properties();
@@ -38,12 +43,36 @@ public final class EventPublisher implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        // a batch must fit the buffer several times over, or one slow partition would hold all of it
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, (int) Math.min(256 * 1024, config.producerBufferBytes() / 8));
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.kafkaTimeoutMs());
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1000, config.kafkaTimeoutMs() / 2));
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, config.kafkaTimeoutMs());
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, config.producerBufferBytes());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "ioc-ingest");
+        this.bufferBytes = config.producerBufferBytes();
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    }
+
+    /**
+     * The share of the producer's record buffer ({@code buffer.memory}) that is free now, from the producer's own
+     * {@code buffer-available-bytes} metric: records wait there until Kafka acknowledges them, so a low value means
+     * Kafka is slower than the input (the gateway then answers 429 instead of queueing without bound).
+     */
+    public double freeBufferRatio() {
+        Metric m = bufferAvailable;
+        if (m == null) {
+            for (Map.Entry<MetricName, ? extends Metric> e : producer.metrics().entrySet()) {
+                if (e.getKey().name().equals("buffer-available-bytes") && e.getKey().group().equals("producer-metrics")) {
+                    m = e.getValue();
+                    bufferAvailable = m;
+                }
+            }
+            if (m == null) {
+                return 1.0;
+            }
+        }
+        return ((Number) m.metricValue()).doubleValue() / bufferBytes;
     }
 
     /** Sends one valid event (its original JSON text, unknown fields kept); may block up to the Kafka timeout. */

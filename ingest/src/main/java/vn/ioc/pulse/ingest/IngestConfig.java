@@ -1,14 +1,33 @@
 package vn.ioc.pulse.ingest;
 
 import java.util.Map;
+import vn.ioc.pulse.ingest.auth.BearerAuth;
 
 /**
  * Configuration of the ingest gateway, read once from environment variables (defaults in brackets):
- * {@code IOC_INGEST_PORT} [8081], {@code IOC_KAFKA_BOOTSTRAP} [localhost:9092], {@code IOC_INGEST_MAX_BODY_BYTES}
- * [16 MiB], {@code IOC_INGEST_MAX_RECORDS} [100000], {@code IOC_KAFKA_TIMEOUT_MS} [10000]: how long a record may
- * wait for Kafka's acknowledgement before the request is answered 503.
+ * <ul>
+ *   <li>{@code IOC_INGEST_PORT} [8081], {@code IOC_KAFKA_BOOTSTRAP} [localhost:9092];</li>
+ *   <li>{@code IOC_INGEST_MAX_BODY_BYTES} [16 MiB]: larger requests answer 413 (NDJSON bodies are streamed, the
+ *       others held in memory up to this size);</li>
+ *   <li>{@code IOC_INGEST_MAX_RECORDS} [100000] records per request, {@code IOC_INGEST_MAX_LINE_BYTES} [1 MiB] per
+ *       NDJSON line: more answers 413;</li>
+ *   <li>{@code IOC_KAFKA_TIMEOUT_MS} [10000]: how long a record may wait for Kafka's acknowledgement before the
+ *       request is answered 503;</li>
+ *   <li>{@code IOC_KAFKA_BUFFER_BYTES} [64 MiB]: the producer's record buffer; {@code IOC_INGEST_MIN_FREE_BUFFER}
+ *       [0.25]: below this free share a request answers 429 with {@code Retry-After: IOC_INGEST_RETRY_AFTER_S}
+ *       [1] seconds;</li>
+ *   <li>bearer-token authentication, see {@link BearerAuth.Config#fromEnv} ({@code IOC_AUTH} [on]).</li>
+ * </ul>
  */
-public record IngestConfig(int port, String kafkaBootstrap, long maxBodyBytes, int maxRecords, int kafkaTimeoutMs) {
+public record IngestConfig(int port, String kafkaBootstrap, long maxBodyBytes, int maxRecords, int kafkaTimeoutMs,
+                           int maxLineBytes, long producerBufferBytes, double minFreeBuffer, int retryAfterSeconds,
+                           BearerAuth.Config auth) {
+
+    /** Defaults for everything but the limits (tests): auth off. */
+    public IngestConfig(int port, String kafkaBootstrap, long maxBodyBytes, int maxRecords, int kafkaTimeoutMs) {
+        this(port, kafkaBootstrap, maxBodyBytes, maxRecords, kafkaTimeoutMs, 1 << 20, 64L << 20, 0.25, 1,
+                BearerAuth.Config.OFF);
+    }
 
     public static IngestConfig fromEnv(Map<String, String> env) {
         return new IngestConfig(
@@ -16,10 +35,26 @@ public record IngestConfig(int port, String kafkaBootstrap, long maxBodyBytes, i
                 env.getOrDefault("IOC_KAFKA_BOOTSTRAP", "localhost:9092"),
                 Long.parseLong(env.getOrDefault("IOC_INGEST_MAX_BODY_BYTES", String.valueOf(16L << 20))),
                 Integer.parseInt(env.getOrDefault("IOC_INGEST_MAX_RECORDS", "100000")),
-                Integer.parseInt(env.getOrDefault("IOC_KAFKA_TIMEOUT_MS", "10000")));
+                Integer.parseInt(env.getOrDefault("IOC_KAFKA_TIMEOUT_MS", "10000")),
+                Integer.parseInt(env.getOrDefault("IOC_INGEST_MAX_LINE_BYTES", String.valueOf(1 << 20))),
+                Long.parseLong(env.getOrDefault("IOC_KAFKA_BUFFER_BYTES", String.valueOf(64L << 20))),
+                Double.parseDouble(env.getOrDefault("IOC_INGEST_MIN_FREE_BUFFER", "0.25")),
+                Integer.parseInt(env.getOrDefault("IOC_INGEST_RETRY_AFTER_S", "1")),
+                BearerAuth.Config.fromEnv(env));
     }
 
     public IngestConfig withPort(int newPort) {
-        return new IngestConfig(newPort, kafkaBootstrap, maxBodyBytes, maxRecords, kafkaTimeoutMs);
+        return new IngestConfig(newPort, kafkaBootstrap, maxBodyBytes, maxRecords, kafkaTimeoutMs, maxLineBytes,
+                producerBufferBytes, minFreeBuffer, retryAfterSeconds, auth);
+    }
+
+    public IngestConfig withAuth(BearerAuth.Config newAuth) {
+        return new IngestConfig(port, kafkaBootstrap, maxBodyBytes, maxRecords, kafkaTimeoutMs, maxLineBytes,
+                producerBufferBytes, minFreeBuffer, retryAfterSeconds, newAuth);
+    }
+
+    public IngestConfig withBuffer(long bufferBytes, double minFree) {
+        return new IngestConfig(port, kafkaBootstrap, maxBodyBytes, maxRecords, kafkaTimeoutMs, maxLineBytes,
+                bufferBytes, minFree, retryAfterSeconds, auth);
     }
 }

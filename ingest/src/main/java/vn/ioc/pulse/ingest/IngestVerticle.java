@@ -1,22 +1,29 @@
 package vn.ioc.pulse.ingest;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
+import java.util.function.DoubleSupplier;
+import org.apache.kafka.clients.producer.BufferExhaustedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.ioc.pulse.ingest.BatchParser.BodyException;
 import vn.ioc.pulse.ingest.BatchParser.RawRecord;
+import vn.ioc.pulse.ingest.BatchWriter.TooLarge;
+import vn.ioc.pulse.ingest.auth.BearerAuth;
 import vn.ioc.pulse.ingest.portal.DongBoHoSoMapper;
 import vn.ioc.pulse.ingest.portal.DongBoHoSoPayload;
 import vn.ioc.pulse.model.EventCodec;
@@ -24,39 +31,67 @@ import vn.ioc.pulse.model.IocEvent;
 import vn.ioc.pulse.model.ValidationException;
 
 /**
- * The ingest gateway (CONTRACT.md §2): {@code POST /api/v1/events} validates each record, writes the valid ones to
- * Kafka and the invalid ones to the dead-letter topic, and answers 202 only once Kafka acknowledged all of them
- * (400 when nothing was accepted, 413 over the size or record limit, 503 when Kafka did not acknowledge in time).
+ * The ingest gateway (CONTRACT.md §2). {@code POST /api/v1/events} validates each record, writes the valid ones to
+ * Kafka and the invalid ones to the dead-letter topic, and answers 202 only once Kafka acknowledged all of them;
+ * 400 when nothing was accepted, 413 over a size or record limit, 429 with {@code Retry-After} while the producer's
+ * buffer is nearly full (Kafka slower than the input), 503 when Kafka did not acknowledge in time, 401/403 without
+ * a valid bearer token carrying the ingest role (when auth is on). NDJSON bodies
+ * ({@code Content-Type: application/x-ndjson}) are streamed: lines are validated and handed to Kafka in chunks while
+ * the body arrives, so the gateway never holds a whole large body; JSON bodies (one object or an array) are read
+ * whole, up to the size limit.
  */
 public final class IngestVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(IngestVerticle.class);
+    /** Bytes of a streamed body handed to a worker thread at a time (whole lines). */
+    private static final int STREAM_CHUNK_BYTES = 256 * 1024;
 
     private final IngestConfig config;
     private final EventPublisher publisher;
+    private final DoubleSupplier freeBuffer;
     private HttpServer server;
 
     public IngestVerticle(IngestConfig config, EventPublisher publisher) {
+        this(config, publisher, publisher::freeBufferRatio);
+    }
+
+    /** With the producer-buffer gauge given (tests). */
+    IngestVerticle(IngestConfig config, EventPublisher publisher, DoubleSupplier freeBuffer) {
         this.config = config;
         this.publisher = publisher;
+        this.freeBuffer = freeBuffer;
     }
 
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
         router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "UP")));
-        router.post("/api/v1/events")
-                .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
-                .handler(this::postEvents);
-        router.post("/api/v1/portal/dongbohoso")
-                .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
-                .handler(this::postPortalSync);
+        // Vert.x orders a route's handlers body → authentication → authorization → user, so the streamed NDJSON
+        // route (no body handler) and the buffered JSON route are two routes; admission (429, declared 413) is a
+        // route of its own in front of both, before any byte of the body is read.
+        router.post("/api/v1/*").handler(this::admit);
+        Route stream = router.post("/api/v1/events").consumes("application/x-ndjson");
+        BearerAuth.protect(vertx, stream, config.auth());
+        stream.handler(this::streamNdjson);
+        Route events = router.post("/api/v1/events").handler(BodyHandler.create(false)
+                .setBodyLimit(config.maxBodyBytes()));
+        BearerAuth.protect(vertx, events, config.auth());
+        events.handler(this::postJson);
+        Route portal = router.post("/api/v1/portal/dongbohoso").handler(BodyHandler.create(false)
+                .setBodyLimit(config.maxBodyBytes()));
+        BearerAuth.protect(vertx, portal, config.auth());
+        portal.handler(this::postPortalSync);
         router.route().failureHandler(this::failure);
-        return vertx.createHttpServer()
+        if (!config.auth().enabled()) {
+            LOG.warn("ingest AUTH IS OFF: anyone who reaches port {} can post events", config.port());
+        }
+        // Expect: 100-continue (curl sends it for large bodies) is answered at once; limits and auth still apply.
+        return vertx.createHttpServer(new HttpServerOptions().setHandle100ContinueAutomatically(true))
                 .requestHandler(router)
                 .listen(config.port())
                 .onSuccess(s -> {
                     server = s;
-                    LOG.info("ingest gateway listening on port {} (Kafka {})", s.actualPort(), config.kafkaBootstrap());
+                    LOG.info("ingest gateway listening on port {} (Kafka {}, auth {})", s.actualPort(),
+                            config.kafkaBootstrap(), config.auth().enabled() ? "role " + config.auth().role() : "off");
                 });
     }
 
@@ -65,22 +100,190 @@ public final class IngestVerticle extends VerticleBase {
         return server.actualPort();
     }
 
-    private void postEvents(RoutingContext ctx) {
+    /**
+     * Backpressure and the declared size, before any byte of the body is read: 429 while the producer's buffer is
+     * nearly full, 413 when Content-Length is over the limit.
+     */
+    private void admit(RoutingContext ctx) {
+        double free = freeBuffer.getAsDouble();
+        if (free < config.minFreeBuffer()) {
+            LOG.warn("{} {}: answering 429, Kafka producer buffer only {}% free", ctx.request().method(),
+                    ctx.request().path(), Math.round(free * 100));
+            tooManyRequests(ctx, "Kafka is slower than the input right now (producer buffer " + Math.round(free * 100)
+                    + "% free)");
+            return;
+        }
+        String length = ctx.request().getHeader("Content-Length");
+        if (length != null && parseLong(length) > config.maxBodyBytes()) {
+            ctx.response().putHeader("Connection", "close");
+            problem(ctx, 413, "Payload too large", "request body of " + length + " bytes is larger than "
+                    + config.maxBodyBytes() + " bytes: split it into several requests");
+            return;
+        }
+        ctx.next();
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** A JSON object or array body (read whole by the body handler), or several lines without the NDJSON type. */
+    private void postJson(RoutingContext ctx) {
         byte[] body = body(ctx);
-        String contentType = ctx.request().getHeader("Content-Type");
-        boolean ndjson = contentType != null && contentType.toLowerCase().startsWith("application/x-ndjson");
-        respond(ctx, body.length, () -> process(body, ndjson), false, "duplicate event_ids are ignored");
+        respond(ctx, () -> {
+            BatchWriter writer = writer("http");
+            List<RawRecord> records;
+            try {
+                records = BatchParser.parse(body, false);
+            } catch (BodyException e) {
+                publisher.deadLetter("http", new String(body, StandardCharsets.UTF_8), null, null, e.getMessage()).get();
+                throw e;
+            }
+            if (records.size() > config.maxRecords()) {
+                throw new TooLarge("batch has " + records.size() + " records; the limit is " + config.maxRecords());
+            }
+            for (RawRecord r : records) {
+                writer.accept(r);
+            }
+            return writer.finish();
+        }, false, "duplicate event_ids are ignored");
+    }
+
+    /**
+     * A streamed NDJSON body: whole lines are handed to a worker thread in chunks of about
+     * {@value #STREAM_CHUNK_BYTES} bytes while the rest arrives; the request is paused while a chunk is being
+     * written, so a slow Kafka slows the sender (TCP backpressure) instead of filling memory.
+     */
+    private void streamNdjson(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        request.pause();
+        BatchWriter writer = writer("http");
+        Promise<BatchWriter.Result> done = Promise.promise();
+        new Object() {
+            private Buffer pending = Buffer.buffer();
+            private long received;
+            private Future<Void> tail = Future.succeededFuture();
+            private int inFlight;
+            private boolean failed;
+
+            void start() {
+                request.handler(this::data);
+                request.endHandler(v -> {
+                    if (!failed) {
+                        submit(pending.getBytes(), true);
+                        pending = null;
+                    }
+                });
+                request.exceptionHandler(this::fail);
+                request.resume();
+            }
+
+            private void data(Buffer chunk) {
+                if (failed) {
+                    return;
+                }
+                received += chunk.length();
+                if (received > config.maxBodyBytes()) {
+                    fail(new TooLarge("request body is larger than " + config.maxBodyBytes() + " bytes (records before "
+                            + "the limit may already be in Kafka: resending is safe, duplicates are ignored)"));
+                    return;
+                }
+                pending.appendBuffer(chunk);
+                if (pending.length() >= STREAM_CHUNK_BYTES) {
+                    byte[] bytes = pending.getBytes();
+                    int lastNewline = bytes.length - 1;
+                    while (lastNewline >= 0 && bytes[lastNewline] != '\n') {
+                        lastNewline--;
+                    }
+                    if (lastNewline >= 0) {
+                        pending = Buffer.buffer(bytes.length - lastNewline + STREAM_CHUNK_BYTES)
+                                .appendBytes(bytes, lastNewline + 1, bytes.length - lastNewline - 1);
+                        submit(java.util.Arrays.copyOf(bytes, lastNewline + 1), false);
+                    }
+                }
+            }
+
+            private void submit(byte[] lines, boolean last) {
+                inFlight++;
+                if (inFlight > 1) {
+                    request.pause();
+                }
+                tail = tail.compose(v -> vertx.executeBlocking(() -> {
+                    writer.acceptLines(lines, 0, lines.length);
+                    if (last && writer.records() == 0) {
+                        String error = "empty body: send NDJSON lines (one JSON object per line)";
+                        publisher.deadLetter("http", "", null, null, error).get();
+                        throw new BodyException(error);
+                    }
+                    return null;
+                }, false));
+                tail.onComplete(ar -> {
+                    inFlight--;
+                    if (ar.failed()) {
+                        fail(ar.cause());
+                    } else if (last) {
+                        done.tryComplete(writer.finish());
+                    } else if (inFlight <= 1 && !failed) {
+                        request.resume();
+                    }
+                });
+            }
+
+            private void fail(Throwable e) {
+                if (!failed) {
+                    failed = true;
+                    ctx.response().putHeader("Connection", "close");
+                    done.tryFail(e);
+                }
+            }
+        }.start();
+        answer(ctx, done.future(), false, "duplicate event_ids are ignored");
     }
 
     /**
      * {@code POST /api/v1/portal/dongbohoso}: the national portal's {@code DongBoHoSoMC} sync payload. Each
      * snapshot in {@code data} becomes case events ({@link DongBoHoSoMapper}); {@code accepted} counts snapshots,
      * {@code events} the case events written; a rejected snapshot is answered by its index in {@code data} and
-     * dead-lettered with source {@code portal}. Same 202/400/413/503 semantics as {@code /api/v1/events}.
+     * dead-lettered with source {@code portal}. Same 202/400/413/429/503 semantics as {@code /api/v1/events}.
      */
     private void postPortalSync(RoutingContext ctx) {
         byte[] body = body(ctx);
-        respond(ctx, body.length, () -> processPortal(body), true, "the derived event_ids are deterministic");
+        respond(ctx, () -> {
+            List<DongBoHoSoPayload.Snapshot> snapshots;
+            try {
+                snapshots = DongBoHoSoPayload.parse(body);
+            } catch (BodyException e) {
+                publisher.deadLetter("portal", new String(body, StandardCharsets.UTF_8), null, null, e.getMessage())
+                        .get();
+                throw e;
+            }
+            if (snapshots.size() > config.maxRecords()) {
+                throw new TooLarge("data has " + snapshots.size() + " dossiers; the limit is " + config.maxRecords());
+            }
+            BatchWriter writer = writer("portal");
+            for (DongBoHoSoPayload.Snapshot s : snapshots) {
+                try {
+                    List<String> derived = DongBoHoSoMapper.map(s.json());
+                    List<IocEvent> parsed = new ArrayList<>(derived.size());
+                    for (String json : derived) {
+                        parsed.add(EventCodec.parse(json));
+                    }
+                    writer.acceptDerived(parsed, derived);
+                } catch (ValidationException e) {
+                    writer.countRecord();
+                    writer.reject(s.index(), e.field(), e.getMessage(), s.raw());
+                }
+            }
+            return writer.finish();
+        }, true, "the derived event_ids are deterministic");
+    }
+
+    private BatchWriter writer(String source) {
+        return new BatchWriter(publisher, source, config.maxRecords(), config.maxLineBytes());
     }
 
     private static byte[] body(RoutingContext ctx) {
@@ -88,15 +291,20 @@ public final class IngestVerticle extends VerticleBase {
         return buffer == null ? new byte[0] : buffer.getBytes();
     }
 
+    /** Runs {@code work} on a worker thread (the Kafka producer may block), then answers as {@link #answer}. */
+    private void respond(RoutingContext ctx, Callable<BatchWriter.Result> work, boolean withEventCount,
+                         String retrySafeBecause) {
+        answer(ctx, vertx.executeBlocking(work, false), withEventCount, retrySafeBecause);
+    }
+
     /**
-     * Runs {@code work} on a worker thread (the Kafka producer may block), waits for Kafka's acknowledgements and
-     * answers 202 / 400 (nothing accepted) / 413 / 503 (Kafka did not acknowledge: retrying is safe because
+     * Waits for Kafka's acknowledgements of a request's records and answers 202 / 400 (nothing accepted) / 413 /
+     * 429 (producer buffer full) / 503 (Kafka did not acknowledge: retrying is safe because
      * {@code retrySafeBecause}).
      */
-    private void respond(RoutingContext ctx, int bodyLength, java.util.concurrent.Callable<Batch> work,
-                         boolean withEventCount, String retrySafeBecause) {
-        vertx.executeBlocking(work, false)
-                .compose(batch -> Future.fromCompletionStage(batch.acks(), vertx.getOrCreateContext()).map(v -> batch))
+    private void answer(RoutingContext ctx, Future<BatchWriter.Result> written, boolean withEventCount,
+                        String retrySafeBecause) {
+        written.compose(batch -> Future.fromCompletionStage(batch.acks(), vertx.getOrCreateContext()).map(v -> batch))
                 .onSuccess(batch -> {
                     int status = batch.accepted() > 0 || batch.rejected().isEmpty() ? 202 : 400;
                     ObjectNode answer = batch.answer();
@@ -111,10 +319,16 @@ public final class IngestVerticle extends VerticleBase {
                         problem(ctx, 413, "Payload too large", t.getMessage());
                     } else if (e instanceof BodyException b) {
                         ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
-                                .end(answer(0, List.of(rejection(0, null, b.getMessage()))).toString());
+                                .end(new BatchWriter.Result(0, 0, List.of(rejection(0, null, b.getMessage())), null)
+                                        .answer().toString());
+                    } else if (causedBy(e, BufferExhaustedException.class)) {
+                        LOG.warn("{} {}: Kafka producer buffer exhausted, answering 429", ctx.request().method(),
+                                ctx.request().path());
+                        tooManyRequests(ctx, "the Kafka producer's buffer is full (" + e.getMessage() + "); records "
+                                + "before that may already be in Kafka: resending is safe, " + retrySafeBecause);
                     } else {
-                        LOG.warn("{} {} of {} bytes not acknowledged by Kafka: {}", ctx.request().method(),
-                                ctx.request().path(), bodyLength, e.toString());
+                        LOG.warn("{} {} not acknowledged by Kafka: {}", ctx.request().method(), ctx.request().path(),
+                                e.toString());
                         problem(ctx, 503, "Kafka unavailable", "events were not durably written to Kafka ("
                                 + e.getMessage() + "); nothing is lost by retrying the whole request: "
                                 + retrySafeBecause);
@@ -122,103 +336,21 @@ public final class IngestVerticle extends VerticleBase {
                 });
     }
 
-    /** Maps and sends a portal sync payload; runs on a worker thread because the Kafka producer may block. */
-    private Batch processPortal(byte[] body) throws Exception {
-        List<DongBoHoSoPayload.Snapshot> snapshots;
-        try {
-            snapshots = DongBoHoSoPayload.parse(body);
-        } catch (BodyException e) {
-            publisher.deadLetter("portal", new String(body, StandardCharsets.UTF_8), null, null, e.getMessage()).get();
-            throw e;
-        }
-        if (snapshots.size() > config.maxRecords()) {
-            throw new TooLarge("data has " + snapshots.size() + " dossiers; the limit is " + config.maxRecords());
-        }
-        List<CompletableFuture<Void>> acks = new ArrayList<>();
-        List<ObjectNode> rejected = new ArrayList<>();
-        int accepted = 0;
-        int events = 0;
-        for (DongBoHoSoPayload.Snapshot s : snapshots) {
-            try {
-                List<String> derived = DongBoHoSoMapper.map(s.json());
-                List<IocEvent> parsed = new ArrayList<>(derived.size());
-                for (String json : derived) {
-                    parsed.add(EventCodec.parse(json));
-                }
-                for (int i = 0; i < derived.size(); i++) {
-                    List<CompletableFuture<Void>> sent = publisher.publish(parsed.get(i), derived.get(i));
-                    failFast(sent);
-                    acks.addAll(sent);
-                }
-                accepted++;
-                events += derived.size();
-            } catch (ValidationException e) {
-                rejected.add(rejection(s.index(), e.field(), e.getMessage()));
-                CompletableFuture<Void> dead = publisher.deadLetter("portal", s.raw(), s.index(), e.field(),
-                        e.getMessage());
-                failFast(List.of(dead));
-                acks.add(dead);
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
             }
         }
-        return new Batch(accepted, rejected, CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)), events);
+        return false;
     }
 
-    /** Validates and sends a batch; runs on a worker thread because the Kafka producer may block. */
-    private Batch process(byte[] body, boolean ndjson) throws Exception {
-        List<RawRecord> records;
-        try {
-            records = BatchParser.parse(body, ndjson);
-        } catch (BodyException e) {
-            publisher.deadLetter("http", new String(body, StandardCharsets.UTF_8), null, null, e.getMessage()).get();
-            throw e;
-        }
-        if (records.size() > config.maxRecords()) {
-            throw new TooLarge("batch has " + records.size() + " records; the limit is " + config.maxRecords());
-        }
-        List<CompletableFuture<Void>> acks = new ArrayList<>();
-        List<ObjectNode> rejected = new ArrayList<>();
-        int accepted = 0;
-        for (RawRecord r : records) {
-            String error = r.error();
-            String field = null;
-            if (error == null) {
-                try {
-                    IocEvent event = EventCodec.parse(r.json());
-                    List<CompletableFuture<Void>> sent = publisher.publish(event, r.raw());
-                    failFast(sent);
-                    acks.addAll(sent);
-                    accepted++;
-                    continue;
-                } catch (ValidationException e) {
-                    error = e.getMessage();
-                    field = e.field();
-                }
-            }
-            rejected.add(rejection(r.index(), field, error));
-            CompletableFuture<Void> dead = publisher.deadLetter("http", r.raw(), r.index(), field, error);
-            failFast(List.of(dead));
-            acks.add(dead);
-        }
-        return new Batch(accepted, rejected, CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)));
+    private void tooManyRequests(RoutingContext ctx, String why) {
+        ctx.response().putHeader("Retry-After", String.valueOf(config.retryAfterSeconds()));
+        problem(ctx, 429, "Too many requests", why + "; retry after " + config.retryAfterSeconds() + " s");
     }
 
-    /**
-     * A send that failed at once (Kafka unreachable: no metadata within the timeout) fails the whole batch now,
-     * so a batch costs one Kafka timeout, not one per record.
-     */
-    private static void failFast(List<CompletableFuture<Void>> sent) throws Exception {
-        for (CompletableFuture<Void> f : sent) {
-            if (f.isCompletedExceptionally()) {
-                try {
-                    f.join();
-                } catch (java.util.concurrent.CompletionException e) {
-                    throw e.getCause() instanceof Exception ex ? ex : e;
-                }
-            }
-        }
-    }
-
-    private static ObjectNode rejection(int index, String field, String error) {
+    static ObjectNode rejection(int index, String field, String error) {
         ObjectNode o = EventCodec.mapper().createObjectNode();
         o.put("index", index);
         if (field != null) {
@@ -228,23 +360,23 @@ public final class IngestVerticle extends VerticleBase {
         return o;
     }
 
-    private static ObjectNode answer(int accepted, List<ObjectNode> rejected) {
-        ObjectNode o = EventCodec.mapper().createObjectNode();
-        o.put("accepted", accepted);
-        ArrayNode list = o.putArray("rejected");
-        rejected.forEach(list::add);
-        return o;
-    }
-
     private void failure(RoutingContext ctx) {
         int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-        if (status == 413) {
-            problem(ctx, 413, "Payload too large", "request body is larger than " + config.maxBodyBytes() + " bytes");
-        } else {
-            if (status == 500) {
-                LOG.error("ingest request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+        switch (status) {
+            case 413 -> problem(ctx, 413, "Payload too large",
+                    "request body is larger than " + config.maxBodyBytes() + " bytes");
+            case 401 -> problem(ctx, 401, "Unauthorized", "send 'Authorization: Bearer <token>' with a valid, "
+                    + "unexpired token from the province's identity provider");
+            case 403 -> problem(ctx, 403, "Forbidden", "the token is valid but lacks the role '"
+                    + config.auth().role() + "' needed to post events");
+            default -> {
+                if (status == 500) {
+                    LOG.error("ingest request {} {} failed", ctx.request().method(), ctx.request().path(),
+                            ctx.failure());
+                }
+                problem(ctx, status, "Request failed",
+                        ctx.failure() == null ? "HTTP " + status : ctx.failure().getMessage());
             }
-            problem(ctx, status, "Request failed", ctx.failure() == null ? "HTTP " + status : ctx.failure().getMessage());
         }
     }
 
@@ -256,22 +388,6 @@ public final class IngestVerticle extends VerticleBase {
         o.put("detail", detail);
         if (!ctx.response().ended()) {
             ctx.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json").end(o.toString());
-        }
-    }
-
-    private record Batch(int accepted, List<ObjectNode> rejected, CompletableFuture<Void> acks, int events) {
-        Batch(int accepted, List<ObjectNode> rejected, CompletableFuture<Void> acks) {
-            this(accepted, rejected, acks, accepted);
-        }
-
-        ObjectNode answer() {
-            return IngestVerticle.answer(accepted, rejected);
-        }
-    }
-
-    private static final class TooLarge extends Exception {
-        TooLarge(String message) {
-            super(message);
         }
     }
 }

@@ -2,26 +2,18 @@ package vn.ioc.pulse.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +25,6 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vn.ioc.pulse.embedded.EmbeddedKafka;
 import vn.ioc.pulse.model.Topics;
 
 /**
@@ -50,46 +41,30 @@ class IngestGatewayIntegrationTest extends IngestTestBase {
     private static final int MAX_RECORDS = 100;
     private static final int KAFKA_TIMEOUT_MS = 3000;
     /** How long to wait for something that should happen (records on a topic, a broker back). */
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final Duration PATIENCE = GatewayFixture.PATIENCE;
     private static final String NDJSON = "application/x-ndjson";
     private static final String JSON = "application/json";
 
-    private static EmbeddedKafka kafka;
-    private static Vertx vertx;
-    private static EventPublisher publisher;
+    private static GatewayFixture fixture;
     private static URI events;
     private static URI health;
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
 
     /** A prefix unique to the running test, so its event ids cannot collide with another test's or run's. */
     private String id;
 
     @BeforeAll
     static void startGateway() {
-        kafka = EmbeddedKafka.onFreePort().start();
-        kafka.createTopics(Map.of(Topics.CASE_EVENTS, 3, Topics.SERVICE_EVENTS, 3, Topics.KPI_UPDATES, 1,
-                Topics.ALERTS, 1, Topics.DEAD_LETTER, 1));
-        IngestConfig config = new IngestConfig(0, kafka.bootstrapServers(), MAX_BODY_BYTES, MAX_RECORDS,
-                KAFKA_TIMEOUT_MS);
-        vertx = Vertx.vertx();
-        publisher = new EventPublisher(config);
-        IngestVerticle gateway = new IngestVerticle(config, publisher);
-        vertx.deployVerticle(gateway).await();
-        events = URI.create("http://127.0.0.1:" + gateway.port() + "/api/v1/events");
-        health = URI.create("http://127.0.0.1:" + gateway.port() + "/health");
+        fixture = GatewayFixture.start();
+        URI gateway = fixture.gateway(bootstrap -> new IngestConfig(0, bootstrap, MAX_BODY_BYTES, MAX_RECORDS,
+                KAFKA_TIMEOUT_MS));
+        events = gateway.resolve("/api/v1/events");
+        health = gateway.resolve("/health");
     }
 
     @AfterAll
     static void stopGateway() {
-        if (vertx != null) {
-            vertx.close().await();
-        }
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -414,7 +389,7 @@ class IngestGatewayIntegrationTest extends IngestTestBase {
     @Test
     @DisplayName("GET /health answers 200")
     void health() throws Exception {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(health).GET().timeout(PATIENCE).build(),
+        HttpResponse<String> answer = GatewayFixture.HTTP.send(HttpRequest.newBuilder(health).GET().timeout(PATIENCE).build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(answer.statusCode()).isEqualTo(200);
@@ -429,7 +404,7 @@ class IngestGatewayIntegrationTest extends IngestTestBase {
     void brokerDownAnswersWithinOneTimeout() throws Exception {
         JsonObject[] batch = IntStream.range(0, 5).mapToObj(i -> received(id("" + i), id("D" + i)))
                 .toArray(JsonObject[]::new);
-        kafka.stop();
+        fixture.kafka().stop();
         try {
             // A first refusal proves the gateway's producer has seen the outage (clients keep retrying in one).
             assertThat(post(received(id("first"), id("D")).encode(), JSON).statusCode()).isEqualTo(503);
@@ -442,7 +417,7 @@ class IngestGatewayIntegrationTest extends IngestTestBase {
             assertThat(elapsedMs).as("answered within the Kafka timeout (plus slack)")
                     .isLessThan(KAFKA_TIMEOUT_MS + 5_000L);
         } finally {
-            kafka.start();
+            fixture.kafka().start();
         }
     }
 
@@ -452,7 +427,7 @@ class IngestGatewayIntegrationTest extends IngestTestBase {
             + "answers 202 and is on the topics")
     void brokerDown() throws Exception {
         String batch = array(received(id("e0"), id("D0")), portalUp(id("e1")));
-        kafka.stop();
+        fixture.kafka().stop();
         try {
             HttpResponse<String> duringOutage = post(batch, JSON);
 
@@ -461,7 +436,7 @@ class IngestGatewayIntegrationTest extends IngestTestBase {
                     .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
             assertThat(new JsonObject(duringOutage.body()).getString("detail")).isNotBlank();
         } finally {
-            kafka.start();
+            fixture.kafka().start();
         }
 
         // A client retries on 503 (the answer says so); every answer until it is accepted must be 503.
@@ -492,9 +467,7 @@ class IngestGatewayIntegrationTest extends IngestTestBase {
     }
 
     private static HttpResponse<String> post(byte[] body, String contentType) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(events).timeout(PATIENCE).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return GatewayFixture.post(events, HttpRequest.BodyPublishers.ofByteArray(body), contentType);
     }
 
     /** Records of the running test: their value mentions its unique id prefix. */
@@ -507,45 +480,8 @@ class IngestGatewayIntegrationTest extends IngestTestBase {
         return new JsonObject(value).getString("event_id");
     }
 
-    /**
-     * Reads {@code topic} from the beginning (no consumer group) and returns the records matching {@code filter},
-     * once at least {@code atLeast} match and the whole topic as it was up to then has been read, or when
-     * {@link #PATIENCE} runs out (the caller's assertion then says what is missing). With {@code atLeast} 0 it
-     * returns what is on the topic now: after a refusal, the gateway has finished with the request, so that is
-     * final.
-     */
     private static List<ConsumerRecord<String, String>> awaitRecords(String topic,
             Predicate<ConsumerRecord<String, String>> filter, int atLeast) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<ConsumerRecord<String, String>> found = new ArrayList<>();
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        try (KafkaConsumer<String, String> consumer =
-                     new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, PATIENCE).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, PATIENCE);
-            while (true) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (filter.test(r)) {
-                        found.add(r);
-                    }
-                }
-                boolean readToEnd = true;
-                for (TopicPartition tp : partitions) {
-                    readToEnd &= consumer.position(tp) >= end.get(tp);
-                }
-                if ((readToEnd && found.size() >= atLeast) || System.nanoTime() > deadline) {
-                    return found;
-                }
-                if (readToEnd) {
-                    end = consumer.endOffsets(partitions, PATIENCE);
-                }
-            }
-        }
+        return fixture.awaitRecords(topic, filter, atLeast);
     }
 }

@@ -87,7 +87,8 @@ public final class Standalone implements AutoCloseable {
         DashboardVerticle dashboard = DashboardMain.verticle(dashboardConfig);
         vertx.deployVerticle(dashboard).await();
 
-        IngestConfig ingestConfig = IngestConfig.fromEnv(env).withPort(config.ingestPort());
+        IngestConfig ingestConfig = IngestConfig.fromEnv(withAuthSwitch(env, config.auth()))
+                .withPort(config.ingestPort());
         EventPublisher publisher = new EventPublisher(ingestConfig);
         IngestVerticle ingest = new IngestVerticle(ingestConfig, publisher);
         vertx.deployVerticle(ingest).await();
@@ -109,6 +110,13 @@ public final class Standalone implements AutoCloseable {
             LOG.info("simulator OFF (IOC_SIMULATOR=off): only posted or replayed events flow");
         }
         return new Standalone(kafka, job, vertx, publisher, scheduler, dashboard, ingest);
+    }
+
+    /** The demo's auth switch ({@code IOC_AUTH}, default off here) decides, whatever the modules' own default. */
+    private static Map<String, String> withAuthSwitch(Map<String, String> env, boolean auth) {
+        Map<String, String> copy = new LinkedHashMap<>(env);
+        copy.put("IOC_AUTH", auth ? "on" : "off");
+        return copy;
     }
 
     public int dashboardPort() {

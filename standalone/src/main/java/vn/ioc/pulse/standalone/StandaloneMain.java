@@ -1,7 +1,13 @@
 package vn.ioc.pulse.standalone;
 
+import io.vertx.core.Vertx;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vn.ioc.pulse.ingest.auth.BearerAuth;
 
 /** {@code ./ioc demo}: starts the whole system in this JVM and prints where to look. */
 public final class StandaloneMain {
@@ -13,11 +19,12 @@ public final class StandaloneMain {
     public static void main(String[] args) throws Exception {
         long t0 = System.nanoTime();
         StandaloneConfig config = StandaloneConfig.fromEnv(System.getenv());
+        String token = null;
         if (config.auth()) {
-            LOG.warn("IOC_AUTH=on was asked for, but authentication is not implemented yet: "
-                    + "the ingest gateway and dashboard API are OPEN. Do not expose this demo.");
+            token = demoToken(config);
         } else {
-            LOG.warn("AUTH IS OFF (demo): the ingest gateway and the dashboard API accept anyone on this machine.");
+            LOG.warn("AUTH IS OFF (demo): the ingest gateway and the dashboard API accept anyone on this machine. "
+                    + "IOC_AUTH=on ./ioc demo requires a bearer token with role 'integration' to post events.");
         }
         Standalone system = Standalone.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(system::close, "ioc-demo-shutdown"));
@@ -33,5 +40,36 @@ public final class StandaloneMain {
                 system.dashboardPort(), host, system.ingestPort(), system.kafkaBootstrap(),
                 config.simulator() ? "on" : "off", config.liveClock() ? "on" : "off",
                 config.influxUrl() == null ? "in memory" : "InfluxDB " + config.influxUrl());
+        if (token != null) {
+            System.out.printf("  AUTH IS ON for the ingest gateway. A demo token (role integration, 12 h):%n"
+                    + "    curl -H 'Authorization: Bearer %s' …%n"
+                    + "  The dashboard API is still open (leaders' auth comes with the dashboard issues).%n%n", token);
+        }
+    }
+
+    /**
+     * With {@code IOC_AUTH=on} and no key configured, the demo makes a random HS256 secret for this run and signs a
+     * token with role {@code integration} to print; with a configured key it signs nothing (use your IdP's token).
+     */
+    private static String demoToken(StandaloneConfig config) {
+        Map<String, String> env = config.env();
+        if (env.get("IOC_AUTH_JWT_SECRET") == null && env.get("IOC_AUTH_JWT_PUBLIC_KEY") == null) {
+            byte[] secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+            env.put("IOC_AUTH_JWT_SECRET", HexFormat.of().formatHex(secret));
+            LOG.warn("IOC_AUTH=on without a key: using a random HS256 secret for this run only");
+        }
+        env.put("IOC_AUTH", "on");
+        BearerAuth.Config auth = BearerAuth.Config.fromEnv(env);
+        if (auth.secret() == null) {
+            LOG.warn("IOC_AUTH=on with a public key: post with a token from your identity provider");
+            return null;
+        }
+        Vertx vertx = Vertx.vertx();
+        try {
+            return BearerAuth.mint(vertx, auth, "ioc-demo", List.of(auth.role()), 12 * 60);
+        } finally {
+            vertx.close();
+        }
     }
 }
