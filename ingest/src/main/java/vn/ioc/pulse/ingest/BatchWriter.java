@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import vn.ioc.pulse.model.ValidationException;
  * Keeps only counts and the rejections, never the accepted records, so a streamed body of any size costs constant
  * memory besides the producer's buffer. Used from one thread at a time (a worker thread of the request).
  */
-final class BatchWriter {
+public final class BatchWriter {
     /** Longest input kept in a dead letter; longer input is cut (the letter says so) to stay under Kafka's limit. */
     static final int MAX_DEAD_LETTER_INPUT = 256 * 1024;
 
@@ -37,8 +38,12 @@ final class BatchWriter {
     private int events;
     private int records;
     private int nextLine;
+    /** Strict UTF-8 (a malformed line is rejected, not repaired); one per writer, as the writer is single-threaded. */
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
 
-    BatchWriter(EventPublisher publisher, String source, int maxRecords, int maxLineBytes) {
+    public BatchWriter(EventPublisher publisher, String source, int maxRecords, int maxLineBytes) {
         this.publisher = publisher;
         this.source = source;
         this.maxRecords = maxRecords;
@@ -70,7 +75,7 @@ final class BatchWriter {
      * lack its newline only at the end of the body). Lines are numbered on from the previous call, 0-based, blank
      * lines included in the numbering but skipped.
      */
-    void acceptLines(byte[] data, int from, int to) throws Exception {
+    public void acceptLines(byte[] data, int from, int to) throws Exception {
         int start = from;
         while (start < to) {
             int end = start;
@@ -93,12 +98,9 @@ final class BatchWriter {
         }
     }
 
-    private static RawRecord line(int index, byte[] data, int from, int to) {
+    private RawRecord line(int index, byte[] data, int from, int to) {
         try {
-            String text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(data, from, to - from)).toString();
+            String text = utf8.decode(ByteBuffer.wrap(data, from, to - from)).toString();
             return BatchParser.line(index, text);
         } catch (CharacterCodingException e) {
             return new RawRecord(index, null, utf8Lenient(data, from, to),
@@ -169,13 +171,13 @@ final class BatchWriter {
     }
 
     /** Closes the request: the answer, and a future completing once Kafka acknowledged every send (or one failed). */
-    Result finish() {
+    public Result finish() {
         return new Result(accepted, events, List.copyOf(rejected), acks.close());
     }
 
     /** What a request's records came to. */
-    record Result(int accepted, int events, List<ObjectNode> rejected, CompletableFuture<Void> acks) {
-        ObjectNode answer() {
+    public record Result(int accepted, int events, List<ObjectNode> rejected, CompletableFuture<Void> acks) {
+        public ObjectNode answer() {
             ObjectNode o = EventCodec.mapper().createObjectNode();
             o.put("accepted", accepted);
             ArrayNode list = o.putArray("rejected");
