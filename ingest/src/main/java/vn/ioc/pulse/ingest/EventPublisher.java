@@ -45,7 +45,7 @@ public final class EventPublisher implements AutoCloseable {
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         // a batch must fit the buffer several times over, or one slow partition would hold all of it
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, (int) Math.min(256 * 1024, config.producerBufferBytes() / 8));
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.kafkaTimeoutMs());
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.kafkaMaxBlockMs());
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1000, config.kafkaTimeoutMs() / 2));
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, config.kafkaTimeoutMs());
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, config.producerBufferBytes());

@@ -12,7 +12,8 @@ import vn.ioc.pulse.ingest.auth.BearerAuth;
  *   <li>{@code IOC_INGEST_MAX_RECORDS} [100000] records per request, {@code IOC_INGEST_MAX_LINE_BYTES} [1 MiB] per
  *       NDJSON line: more answers 413;</li>
  *   <li>{@code IOC_KAFKA_TIMEOUT_MS} [10000]: how long a record may wait for Kafka's acknowledgement before the
- *       request is answered 503;</li>
+ *       request is answered 503; {@code IOC_KAFKA_MAX_BLOCK_MS} [the same]: how long a send may wait for room in the
+ *       producer's buffer (then 429) or for topic metadata (then 503);</li>
  *   <li>{@code IOC_KAFKA_BUFFER_BYTES} [64 MiB]: the producer's record buffer; {@code IOC_INGEST_MIN_FREE_BUFFER}
  *       [0.25]: below this free share a request answers 429 with {@code Retry-After: IOC_INGEST_RETRY_AFTER_S}
  *       [1] seconds;</li>
@@ -21,12 +22,12 @@ import vn.ioc.pulse.ingest.auth.BearerAuth;
  */
 public record IngestConfig(int port, String kafkaBootstrap, long maxBodyBytes, int maxRecords, int kafkaTimeoutMs,
                            int maxLineBytes, long producerBufferBytes, double minFreeBuffer, int retryAfterSeconds,
-                           BearerAuth.Config auth) {
+                           int kafkaMaxBlockMs, BearerAuth.Config auth) {
 
     /** Defaults for everything but the limits (tests): auth off. */
     public IngestConfig(int port, String kafkaBootstrap, long maxBodyBytes, int maxRecords, int kafkaTimeoutMs) {
         this(port, kafkaBootstrap, maxBodyBytes, maxRecords, kafkaTimeoutMs, 1 << 20, 64L << 20, 0.25, 1,
-                BearerAuth.Config.OFF);
+                kafkaTimeoutMs, BearerAuth.Config.OFF);
     }
 
     public static IngestConfig fromEnv(Map<String, String> env) {
@@ -40,21 +41,29 @@ public record IngestConfig(int port, String kafkaBootstrap, long maxBodyBytes, i
                 Long.parseLong(env.getOrDefault("IOC_KAFKA_BUFFER_BYTES", String.valueOf(64L << 20))),
                 Double.parseDouble(env.getOrDefault("IOC_INGEST_MIN_FREE_BUFFER", "0.25")),
                 Integer.parseInt(env.getOrDefault("IOC_INGEST_RETRY_AFTER_S", "1")),
+                Integer.parseInt(env.getOrDefault("IOC_KAFKA_MAX_BLOCK_MS",
+                        env.getOrDefault("IOC_KAFKA_TIMEOUT_MS", "10000"))),
                 BearerAuth.Config.fromEnv(env));
     }
 
     public IngestConfig withPort(int newPort) {
         return new IngestConfig(newPort, kafkaBootstrap, maxBodyBytes, maxRecords, kafkaTimeoutMs, maxLineBytes,
-                producerBufferBytes, minFreeBuffer, retryAfterSeconds, auth);
+                producerBufferBytes, minFreeBuffer, retryAfterSeconds, kafkaMaxBlockMs, auth);
     }
 
     public IngestConfig withAuth(BearerAuth.Config newAuth) {
         return new IngestConfig(port, kafkaBootstrap, maxBodyBytes, maxRecords, kafkaTimeoutMs, maxLineBytes,
-                producerBufferBytes, minFreeBuffer, retryAfterSeconds, newAuth);
+                producerBufferBytes, minFreeBuffer, retryAfterSeconds, kafkaMaxBlockMs, newAuth);
+    }
+
+    /** How long a send may wait for buffer space or topic metadata before it fails (429 / 503). */
+    public IngestConfig withKafkaMaxBlock(int ms) {
+        return new IngestConfig(port, kafkaBootstrap, maxBodyBytes, maxRecords, kafkaTimeoutMs, maxLineBytes,
+                producerBufferBytes, minFreeBuffer, retryAfterSeconds, ms, auth);
     }
 
     public IngestConfig withBuffer(long bufferBytes, double minFree) {
         return new IngestConfig(port, kafkaBootstrap, maxBodyBytes, maxRecords, kafkaTimeoutMs, maxLineBytes,
-                bufferBytes, minFree, retryAfterSeconds, auth);
+                bufferBytes, minFree, retryAfterSeconds, kafkaMaxBlockMs, auth);
     }
 }
