@@ -7,7 +7,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the ingest gateway as its own deployable, configured from the environment ({@link IngestConfig}), with the
  * live clock (one tick per second to every event partition) unless {@code IOC_LIVE_CLOCK=off}. Ticks are
- * idempotent, so every gateway instance may run its own clock.
+ * idempotent, so every gateway instance may run its own clock. Bearer-token auth is on unless {@code IOC_AUTH=off}
+ * (see {@link vn.ioc.pulse.ingest.auth.BearerAuth.Config#fromEnv}); without a configured key it refuses to start.
  */
 public final class IngestMain {
     private static final Logger LOG = LoggerFactory.getLogger(IngestMain.class);
@@ -16,7 +17,14 @@ public final class IngestMain {
     }
 
     public static void main(String[] args) {
-        IngestConfig config = IngestConfig.fromEnv(System.getenv());
+        IngestConfig config;
+        try {
+            config = IngestConfig.fromEnv(System.getenv());
+        } catch (IllegalArgumentException e) {
+            LOG.error("ingest gateway not started: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
         Vertx vertx = Vertx.vertx();
         EventPublisher publisher = new EventPublisher(config);
         java.util.concurrent.ScheduledExecutorService scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
