@@ -106,7 +106,8 @@ public final class Standalone implements AutoCloseable {
         if (config.simulator()) {
             SimulatorParams params = SimulatorParams.defaults().withSeed(config.simSeed()).withScale(config.simScale());
             simulator = new SimulatorRunner(ReferenceData.load(), jobConfig.calendar(), params,
-                    Duration.ofDays(config.simBackfillDays()), Clock.systemUTC(), SimulatorRunner.publishingTo(publisher));
+                    Duration.ofDays(config.simBackfillDays()), Clock.systemUTC(),
+                    SimulatorRunner.publishingTo(publisher));
             simulator.backfill();
         } else {
             LOG.info("simulator OFF (IOC_SIMULATOR=off): only posted or replayed events flow");

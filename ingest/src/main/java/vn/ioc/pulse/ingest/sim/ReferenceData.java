@@ -73,11 +73,6 @@ public record ReferenceData(List<Unit> communes, List<Procedure> procedures, Map
     public record Fee(boolean known, List<Long> amountsVnd) {
         private static final Pattern VND = Pattern.compile("([0-9][0-9,.]*)\\s*(?:Việt Nam Đồng|VNĐ)");
 
-        /** Whether some variant of the procedure costs money. */
-        public boolean anyPaid() {
-            return amountsVnd.stream().anyMatch(a -> a > 0);
-        }
-
         /** Parses a fee cell, e.g. "Miễn phí", "10,000 Việt Nam Đồng", "Miễn phí | 5 VNĐ", "Không có thông tin". */
         public static Fee parse(String cell) {
             List<Long> amounts = new ArrayList<>();
@@ -99,7 +94,8 @@ public record ReferenceData(List<Unit> communes, List<Procedure> procedures, Map
     public static ReferenceData load() {
         List<Unit> communes = new ArrayList<>();
         for (Map<String, String> r : csv("/reference/sonla-units-2025.csv")) {
-            communes.add(new Unit(r.get("code"), r.get("name"), r.get("type"), Long.parseLong(r.get("population").trim())));
+            communes.add(new Unit(r.get("code"), r.get("name"), r.get("type"),
+                    Long.parseLong(r.get("population").trim())));
         }
         List<Procedure> procedures = new ArrayList<>();
         for (Map<String, String> r : csv("/reference/procedures-sample.csv")) {

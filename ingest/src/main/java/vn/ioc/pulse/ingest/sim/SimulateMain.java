@@ -50,21 +50,28 @@ public final class SimulateMain {
                           long bytes) {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         Options o;
         try {
             o = parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("simulate: " + e.getMessage());
-            System.err.println("usage: ./ioc simulate --out FILE(.ndjson or .ndjson.gz) [--from 2025-01-01] [--days 365]"
-                    + " [--seed 2025] [--scale 1] [--tick-every 1h]");
+            System.err.println("usage: ./ioc simulate --out FILE(.ndjson or .ndjson.gz) [--from 2025-01-01]"
+                    + " [--days 365] [--seed 2025] [--scale 1] [--tick-every 1h]");
             System.exit(2);
             return;
         }
         String calendarFile = System.getenv("IOC_CALENDAR_FILE");
         WorkingCalendar calendar = calendarFile == null || calendarFile.isBlank() ? WorkingCalendar.load()
                 : WorkingCalendar.load(Path.of(calendarFile));
-        Summary s = run(o, ReferenceData.load(), calendar, System.err);
+        Summary s;
+        try {
+            s = run(o, ReferenceData.load(), calendar, System.err);
+        } catch (IOException e) {
+            System.err.println("simulate: cannot write " + o.out() + ": " + e);
+            System.exit(1);
+            return;
+        }
         System.out.printf("simulate done: %,d events (%,d dossiers) and %,d clock ticks from %s to %s in %.1f s"
                         + " (%,.0f events/s) -> %s (%,d bytes)%n", s.events(), s.dossiers(), s.ticks(),
                 KpiValue.formatTime(o.from()), KpiValue.formatTime(end(o)), s.seconds(),
@@ -118,8 +125,8 @@ public final class SimulateMain {
             try {
                 return EventCodec.parseTimestamp("--from", text);
             } catch (ValidationException e) {
-                throw new IllegalArgumentException("--from: expected a date (2025-01-01) or a timestamp with an offset, "
-                        + "got '" + text + "'");
+                throw new IllegalArgumentException("--from: expected a date (2025-01-01) or a timestamp with an "
+                        + "offset, got '" + text + "'");
             }
         }
     }
@@ -127,8 +134,8 @@ public final class SimulateMain {
     private static Duration duration(String text) {
         Matcher m = DURATION.matcher(text);
         if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-            throw new IllegalArgumentException("--tick-every: expected a positive duration such as 30s, 15m, 1h or 1d, got '"
-                    + text + "'");
+            throw new IllegalArgumentException("--tick-every: expected a positive duration such as 30s, 15m, 1h or 1d,"
+                    + " got '" + text + "'");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
@@ -144,7 +151,8 @@ public final class SimulateMain {
     }
 
     /** Simulates the period into the file; progress lines go to {@code progress}. */
-    static Summary run(Options o, ReferenceData ref, WorkingCalendar calendar, PrintStream progress) throws IOException {
+    static Summary run(Options o, ReferenceData ref, WorkingCalendar calendar, PrintStream progress)
+            throws IOException {
         Instant end = end(o);
         if (end.atZone(KpiValue.ZONE).getYear() > calendar.lastDataYear()) {
             progress.printf("simulate: warning: the calendar %s has no holidays after %d; later days follow the "

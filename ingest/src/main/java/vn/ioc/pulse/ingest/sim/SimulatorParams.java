@@ -109,14 +109,17 @@ public record SimulatorParams(long seed, double scale, Arrivals arrivals, Mix mi
      *                              per procedure) that it is a full (toàn trình) online service, else partial
      * @param reusedDataShare       share of receipts that reuse already digitised data (digitisation.reused_data)
      * @param businessShareByField  share of BUSINESS applicants per field name; other fields: all CITIZEN
-     * @param defaultDuration       regulated duration of procedures whose duration the sample does not state
+     * @param fieldDurations        regulated duration, per field name, of that field's procedures whose duration the
+     *                              sample does not state
+     * @param defaultDuration       the same for every other field
      * @param dueAtShare            share of RECEIVED events that also carry the computed {@code due_at}, as a
      *                              source sending NgayHenTra would (the value equals the regulated duration's due)
      */
     public record Mix(Map<String, Double> fieldWeights, double otherFieldWeight, double procedureSkew,
                       double onlineShare, double postalShare, double communeLevelShare, double fullServiceShare,
                       double reusedDataShare, Map<String, Double> businessShareByField,
-                      RegulatedDuration defaultDuration, double dueAtShare) {
+                      Map<String, RegulatedDuration> fieldDurations, RegulatedDuration defaultDuration,
+                      double dueAtShare) {
         public Mix {
             fieldWeights = Map.copyOf(fieldWeights);
             fieldWeights.forEach((k, v) -> nonNegative("fieldWeights[" + k + "]", v));
@@ -129,6 +132,7 @@ public record SimulatorParams(long seed, double scale, Arrivals arrivals, Mix mi
             share("reusedDataShare", reusedDataShare);
             businessShareByField = Map.copyOf(businessShareByField);
             businessShareByField.forEach((k, v) -> share("businessShareByField[" + k + "]", v));
+            fieldDurations = Map.copyOf(fieldDurations);
             share("dueAtShare", dueAtShare);
         }
 
@@ -156,7 +160,11 @@ public record SimulatorParams(long seed, double scale, Arrivals arrivals, Mix mi
                             "Kiểm định kỹ thuật an toàn lao động", 0.9,
                             "Hoạt động xây dựng", 0.5,
                             "Đường bộ", 0.4),
-                    new RegulatedDuration(5, DurationUnit.WORKING_DAY), 0.3);
+                    Map.of("Chứng thực", workingDays(1),
+                            "Hộ tịch", workingDays(1),
+                            "Thành lập và hoạt động của doanh nghiệp", workingDays(3),
+                            "Thành lập và hoạt động doanh nghiệp (hộ kinh doanh)", workingDays(3)),
+                    workingDays(5), 0.3);
         }
     }
 
@@ -331,6 +339,10 @@ public record SimulatorParams(long seed, double scale, Arrivals arrivals, Mix mi
         public static Portal defaults() {
             return new Portal(0.2, 0.5, 0.2);
         }
+    }
+
+    private static RegulatedDuration workingDays(long n) {
+        return new RegulatedDuration(n, DurationUnit.WORKING_DAY);
     }
 
     private static void share(String name, double v) {

@@ -50,7 +50,8 @@ public final class SimulatorRunner {
             try {
                 publisher.publish(EventCodec.parse(json), json);
             } catch (ValidationException e) {
-                throw new IllegalStateException("simulator produced an invalid event: " + e.getMessage() + " " + json, e);
+                throw new IllegalStateException("simulator produced an invalid event: " + e.getMessage() + " " + json,
+                        e);
             }
         };
     }

@@ -69,7 +69,7 @@ import vn.ioc.pulse.model.WorkingCalendar;
  *
  * <h2>Emission</h2>
  * {@link #advanceTo(Instant, Consumer)} emits, in non-decreasing {@code occurred_at} order (ties in planning
- * order), every event up to an instant. Arrivals are planned one hour ahead of what is emitted ({@link
+ * order), every event up to an instant. Arrivals are planned one hour ahead of what is emitted ({@code
  * #LOOKAHEAD_MILLIS}: the longest lead of a portal action before its submission), and no random number is drawn
  * while emitting, so advancing in many small steps gives exactly the stream of one big step: live mode and file
  * mode agree. Not thread-safe: one caller at a time.
@@ -80,11 +80,11 @@ public final class SonLaSimulator {
     private static final long HOUR = 60 * MINUTE;
     private static final long WORKING_DAY = WorkingCalendar.WORKING_DAY_MILLIS;
 
-    /** How far beyond the emitted events arrivals are already planned; bounds how early an event may precede its arrival. */
-    static final long LOOKAHEAD_MILLIS = HOUR;
+    /** How far beyond the emitted events arrivals are planned: bounds how early an event may precede its arrival. */
+    private static final long LOOKAHEAD_MILLIS = HOUR;
 
     /** {@code source_system} of every simulated case event. */
-    public static final String SOURCE_SYSTEM = "ioc-simulator";
+    private static final String SOURCE_SYSTEM = "ioc-simulator";
 
     private static final DateTimeFormatter DAY_CODE = DateTimeFormatter.BASIC_ISO_DATE;
     private static final int RECENT_DOSSIERS = 500;
@@ -173,11 +173,6 @@ public final class SonLaSimulator {
     /** The first instant of the simulated traffic. */
     public Instant start() {
         return start;
-    }
-
-    /** Events emitted so far. */
-    public long eventsEmitted() {
-        return emitted;
     }
 
     /** Dossiers whose first event (SUBMITTED or RECEIVED) has been emitted, refused ones included. */
@@ -406,16 +401,18 @@ public final class SonLaSimulator {
     private void planReceived(Dossier d, long received, List<Step> steps, SplittableRandom r) {
         SimulatorParams.Mix mix = params.mix();
         SimulatorParams.Processing pr = params.processing();
-        List<RegulatedDuration> durations = d.procedure().procedure().durations();
-        RegulatedDuration duration = durations.isEmpty() ? mix.defaultDuration()
+        Procedure procedure = d.procedure().procedure();
+        List<RegulatedDuration> durations = procedure.durations();
+        RegulatedDuration duration = durations.isEmpty()
+                ? mix.fieldDurations().getOrDefault(procedure.fieldName(), mix.defaultDuration())
                 : durations.get(r.nextInt(durations.size()));
         Instant receivedAt = Instant.ofEpochMilli(received);
         Instant due = calendar.due(receivedAt, duration.value(), duration.unit());
         long regulated = calendar.workingMillis(receivedAt, due);
         boolean sendDueAt = r.nextDouble() < mix.dueAtShare();
         boolean reused = r.nextDouble() < mix.reusedDataShare();
-        Long fee = fee(d.procedure().procedure().fee(), r);
-        boolean feeRequired = fee != null && fee > 0 || fee == null && r.nextDouble() < params.payments().unknownFeeShare();
+        Long fee = fee(procedure.fee(), r);
+        boolean feeRequired = fee != null ? fee > 0 : r.nextDouble() < params.payments().unknownFeeShare();
         steps.add(new Step(received, "RECEIVED", o -> {
             d.attributes(o);
             o.putObject("regulated_duration").put("value", duration.value()).put("unit", duration.unit().name());
@@ -440,7 +437,8 @@ public final class SonLaSimulator {
         steps.add(new Step(sec(addWorking(received, Math.min(r.nextLong(MINUTE, 30 * MINUTE), active / 10))),
                 "PROCESSING", NO_FIELDS));
 
-        int requests = r.nextDouble() < pr.supplementShare() ? (r.nextDouble() < pr.secondSupplementShare() ? 2 : 1) : 0;
+        int requests = r.nextDouble() >= pr.supplementShare() ? 0
+                : r.nextDouble() < pr.secondSupplementShare() ? 2 : 1;
         long cursor = received;
         long done = 0;
         long offset = 0;

@@ -33,8 +33,7 @@ class ReferenceDataTest {
         assertThat(Fee.parse("Miễn phí | 5 VNĐ")).isEqualTo(new Fee(true, List.of(0L, 5L)));
         assertThat(Fee.parse("2,000 Việt Nam Đồng | 10 USD")).isEqualTo(new Fee(true, List.of(2_000L)));
         assertThat(Fee.parse("Không có thông tin").known()).isFalse();
-        assertThat(Fee.parse("Miễn phí").anyPaid()).isFalse();
-        assertThat(Fee.parse("0 VNĐ | 5 VNĐ").anyPaid()).isTrue();
+        assertThat(Fee.parse("0 VNĐ | 5 VNĐ").amountsVnd()).containsExactly(0L, 5L);
     }
 
     @Test
@@ -45,7 +44,8 @@ class ReferenceDataTest {
         assertThat(ReferenceData.durations("", "", "15 Ngày | 7 Ngày làm việc | 15 Ngày"))
                 .containsExactly(new RegulatedDuration(15, DurationUnit.DAY),
                         new RegulatedDuration(7, DurationUnit.WORKING_DAY));
-        assertThat(ReferenceData.durations("8", "Giờ", "8 Giờ")).containsExactly(new RegulatedDuration(8, DurationUnit.HOUR));
+        assertThat(ReferenceData.durations("8", "Giờ", "8 Giờ"))
+                .containsExactly(new RegulatedDuration(8, DurationUnit.HOUR));
         assertThat(ReferenceData.durations("1", "", "1 (unit not stated)")).isEmpty();
         assertThat(procedure("2.000815").durations()).isEmpty(); // chứng thực: no time limit in the source
     }

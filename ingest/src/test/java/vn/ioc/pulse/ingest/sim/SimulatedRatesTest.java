@@ -85,7 +85,8 @@ class SimulatedRatesTest extends SimulatorTestBase {
             }
         }
         SimulatorParams.Processing pr = DEFAULTS.processing();
-        double expectedLate = pr.lateShare() * (1 - pr.apologyShare()) + pr.supplementShare() * pr.secondSupplementShare();
+        double expectedLate = pr.lateShare() * (1 - pr.apologyShare())
+                + pr.supplementShare() * pr.secondSupplementShare();
         assertThat(ended).isGreaterThan(5_000);
         assertThat(late / (double) ended).isCloseTo(expectedLate, within(0.007));
         assertThat(1 - actual / regulated).isCloseTo(0.30, within(0.04));
@@ -116,7 +117,8 @@ class SimulatedRatesTest extends SimulatorTestBase {
         long[] online = new long[2];
         long[] desk = new long[2];
         for (List<CaseEvent> d : cohort()) {
-            CaseEvent paid = d.stream().filter(e -> e.type() == CaseEventType.PAYMENT_COMPLETED).findFirst().orElse(null);
+            CaseEvent paid = d.stream().filter(e -> e.type() == CaseEventType.PAYMENT_COMPLETED).findFirst()
+                    .orElse(null);
             if (paid != null) {
                 long[] counter = received(d).channel() == Channel.ONLINE ? online : desk;
                 counter[0]++;
@@ -132,8 +134,9 @@ class SimulatedRatesTest extends SimulatorTestBase {
     @DisplayName("feedback arrives at perDay (fewer on days off), ≈ lateAnswerShare is answered after 15 working days")
     void feedback() {
         SimulatorParams.Feedback f = new SimulatorParams.Feedback(200, 0.3, 0.05, 0.4, 0.75);
-        SimulatorParams params = new SimulatorParams(1, 0.05, DEFAULTS.arrivals(), DEFAULTS.mix(), DEFAULTS.processing(),
-                DEFAULTS.payments(), DEFAULTS.results(), f, DEFAULTS.availability(), DEFAULTS.portal());
+        SimulatorParams params = new SimulatorParams(1, 0.05, DEFAULTS.arrivals(), DEFAULTS.mix(),
+                DEFAULTS.processing(), DEFAULTS.payments(), DEFAULTS.results(), f, DEFAULTS.availability(),
+                DEFAULTS.portal());
         Duration twoMonths = Duration.ofDays(61);
         Instant end = APRIL_2025.plus(twoMonths);
         List<ServiceEvent> events = generate(params, APRIL_2025, twoMonths).stream()

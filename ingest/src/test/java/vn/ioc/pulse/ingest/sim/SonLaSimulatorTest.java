@@ -105,11 +105,13 @@ class SonLaSimulatorTest extends SimulatorTestBase {
     void advanceToEmitsUpToItsInstant() {
         SonLaSimulator sim = new SonLaSimulator(REF, CALENDAR, DEFAULTS, APRIL_2025);
         Instant previous = APRIL_2025;
+        long total = 0;
         for (Duration step : List.of(Duration.ofHours(10), Duration.ofMinutes(1), Duration.ofHours(30))) {
             Instant t = previous.plus(step);
             List<String> out = new ArrayList<>();
             long n = sim.advanceTo(t, out::add);
             assertThat(n).isEqualTo(out.size()).isPositive();
+            total += n;
             for (String json : out) {
                 Instant at = parse(json).eventTime();
                 assertThat(at.isAfter(previous) || previous.equals(APRIL_2025) && at.equals(APRIL_2025)).isTrue();
@@ -118,7 +120,7 @@ class SonLaSimulatorTest extends SimulatorTestBase {
             previous = t;
         }
         assertThat(sim.advanceTo(APRIL_2025.plus(Duration.ofHours(5)), json -> { })).isZero();
-        assertThat(sim.eventsEmitted()).isEqualTo(sim.countsByType().values().stream().mapToLong(Long::longValue).sum());
+        assertThat(sim.countsByType().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(total);
     }
 
     @Test
@@ -131,7 +133,8 @@ class SonLaSimulatorTest extends SimulatorTestBase {
 
         for (CaseEvent r : received) {
             LocalDateTime local = LocalDateTime.ofInstant(r.occurredAt(), KpiValue.ZONE);
-            assertThat(CALENDAR.isWorkingDay(local.toLocalDate())).as("%s received on a day off", r.dossierCode()).isTrue();
+            assertThat(CALENDAR.isWorkingDay(local.toLocalDate())).as("%s received on a day off", r.dossierCode())
+                    .isTrue();
             assertThat(inOffice(local.toLocalTime())).as("%s received at %s", r.dossierCode(), local).isTrue();
         }
         Map<LocalDate, Long> directByDay = received.stream().filter(r -> r.channel() == Channel.DIRECT)
@@ -146,7 +149,8 @@ class SonLaSimulatorTest extends SimulatorTestBase {
     void availabilityIsContinuous() {
         Period period = statsPeriod();
         Duration beat = Duration.ofMinutes(DEFAULTS.availability().heartbeatMinutes());
-        Instant lastIncidentStart = period.end().minus(Duration.ofMinutes((long) DEFAULTS.availability().maxIncidentMinutes()));
+        Instant lastIncidentStart = period.end()
+                .minus(Duration.ofMinutes((long) DEFAULTS.availability().maxIncidentMinutes()));
         long incidents = 0;
         for (Component c : Component.values()) {
             List<ServiceEvent> reports = period.service(ServiceEvent.Type.AVAILABILITY).stream()
