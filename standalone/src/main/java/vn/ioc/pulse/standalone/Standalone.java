@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -20,16 +21,17 @@ import vn.ioc.pulse.ingest.EventPublisher;
 import vn.ioc.pulse.ingest.IngestConfig;
 import vn.ioc.pulse.ingest.IngestVerticle;
 import vn.ioc.pulse.ingest.LiveClock;
-import vn.ioc.pulse.ingest.sim.DemoSimulator;
 import vn.ioc.pulse.ingest.sim.ReferenceData;
+import vn.ioc.pulse.ingest.sim.SimulatorParams;
+import vn.ioc.pulse.ingest.sim.SimulatorRunner;
 import vn.ioc.pulse.jobs.JobConfig;
 import vn.ioc.pulse.jobs.KpiJobMain;
 import vn.ioc.pulse.model.Topics;
 
 /**
  * The whole system in one JVM: a KRaft Kafka broker, the KPI job on a local Flink MiniCluster, the dashboard API,
- * the ingest gateway, and (unless switched off) the live clock and the demo simulator. Components talk only
- * through Kafka, exactly as the separate deployables do.
+ * the ingest gateway, and (unless switched off) the live clock and the Sơn La simulator (docs/simulator.md) in live
+ * mode. Components talk only through Kafka, exactly as the separate deployables do.
  */
 public final class Standalone implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Standalone.class);
@@ -98,17 +100,35 @@ public final class Standalone implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        if (config.liveClock()) {
-            new LiveClock(publisher, Clock.systemUTC()).start(scheduler);
-        } else {
-            LOG.info("live clock OFF (IOC_LIVE_CLOCK=off): event time moves only with posted events and ticks");
-        }
-        if (config.simulator()) {
-            new DemoSimulator(ReferenceData.load(), publisher, config.simSeed(), config.simRate(), Clock.systemUTC())
-                    .start(scheduler);
-        } else {
+        // Order matters: the simulator's backfill (the last IOC_SIM_BACKFILL_DAYS days of simulated traffic) is
+        // published before the live clock's first tick at wall time, so that no back-filled event arrives behind event
+        // time. Both go through the same producer, which keeps this order on every partition. The backfill runs on
+        // the (single) scheduler thread, so the system is up — and the live steps queue behind it — at once.
+        SimulatorRunner simulator = config.simulator() ? new SimulatorRunner(ReferenceData.load(), jobConfig.calendar(),
+                SimulatorParams.defaults().withSeed(config.simSeed()).withScale(config.simScale()),
+                Duration.ofDays(config.simBackfillDays()), Clock.systemUTC(), SimulatorRunner.publishingTo(publisher))
+                : null;
+        if (simulator == null) {
             LOG.info("simulator OFF (IOC_SIMULATOR=off): only posted or replayed events flow");
         }
+        if (!config.liveClock()) {
+            LOG.info("live clock OFF (IOC_LIVE_CLOCK=off): event time moves only with posted events and ticks");
+        }
+        scheduler.execute(() -> {
+            if (simulator != null) {
+                try {
+                    simulator.backfill();
+                } catch (RuntimeException e) {
+                    LOG.error("simulator backfill failed; live traffic and the clock start anyway", e);
+                }
+            }
+            if (config.liveClock()) {
+                new LiveClock(publisher, Clock.systemUTC()).start(scheduler);
+            }
+            if (simulator != null) {
+                simulator.start(scheduler);
+            }
+        });
         return new Standalone(kafka, job, vertx, publisher, scheduler, dashboard, ingest);
     }
 

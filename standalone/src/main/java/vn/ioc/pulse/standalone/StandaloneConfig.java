@@ -6,13 +6,16 @@ import java.util.Map;
 /**
  * The demo's settings, from environment variables (defaults in brackets): {@code IOC_DASHBOARD_PORT} [8080],
  * {@code IOC_INGEST_PORT} [8081], {@code IOC_KAFKA_PORT} [0: a free port], {@code IOC_DATA_DIR} [none: a fresh
- * temp folder, i.e. empty state], {@code IOC_SIMULATOR} [on], {@code IOC_LIVE_CLOCK} [on], {@code IOC_SIM_RATE}
- * [2 dossiers/s], {@code IOC_SIM_SEED} [2025], {@code IOC_INFLUX_URL} [none: in-memory KPI history],
- * {@code IOC_AUTH} [off]. Every other IOC_* variable is passed to the modules (see their config records).
+ * temp folder, i.e. empty state], {@code IOC_SIMULATOR} [on], {@code IOC_LIVE_CLOCK} [on], {@code IOC_SIM_SCALE}
+ * [1: the simulator's Sơn La volume, about 1,500 dossiers per working day; 2 doubles it], {@code IOC_SIM_SEED}
+ * [2025], {@code IOC_SIM_BACKFILL_DAYS} [7: simulated days emitted at start-up, so the today/24 h/7 d windows have
+ * data at once; 0 = live only], {@code IOC_INFLUX_URL} [none: in-memory KPI history], {@code IOC_AUTH} [off]. Every
+ * other IOC_* variable is passed to the modules (see their config records). The simulator is described in
+ * docs/simulator.md.
  */
 public record StandaloneConfig(int dashboardPort, int ingestPort, int kafkaPort, String dataDir, boolean simulator,
-                               boolean liveClock, double simRate, long simSeed, String influxUrl, boolean auth,
-                               Map<String, String> env) {
+                               boolean liveClock, double simScale, long simSeed, int simBackfillDays, String influxUrl,
+                               boolean auth, Map<String, String> env) {
 
     public static StandaloneConfig fromEnv(Map<String, String> env) {
         String influx = env.get("IOC_INFLUX_URL");
@@ -23,8 +26,9 @@ public record StandaloneConfig(int dashboardPort, int ingestPort, int kafkaPort,
                 blankToNull(env.get("IOC_DATA_DIR")),
                 on(env.getOrDefault("IOC_SIMULATOR", "on")),
                 on(env.getOrDefault("IOC_LIVE_CLOCK", "on")),
-                Double.parseDouble(env.getOrDefault("IOC_SIM_RATE", "2")),
+                Double.parseDouble(env.getOrDefault("IOC_SIM_SCALE", "1")),
                 Long.parseLong(env.getOrDefault("IOC_SIM_SEED", "2025")),
+                Integer.parseInt(env.getOrDefault("IOC_SIM_BACKFILL_DAYS", "7")),
                 blankToNull(influx),
                 on(env.getOrDefault("IOC_AUTH", "off")),
                 new HashMap<>(env));

@@ -38,7 +38,8 @@ public final class StandaloneMain {
                         + "    simulator %s, live clock %s, history %s. Ctrl-C stops everything.%n%n",
                 (System.nanoTime() - t0) / 1e9, system.dashboardPort(), host, system.dashboardPort(), host,
                 system.dashboardPort(), host, system.ingestPort(), system.kafkaBootstrap(),
-                config.simulator() ? "on" : "off", config.liveClock() ? "on" : "off",
+                config.simulator() ? "on (scale " + config.simScale() + ", " + config.simBackfillDays()
+                        + " days back-filled)" : "off", config.liveClock() ? "on" : "off",
                 config.influxUrl() == null ? "in memory" : "InfluxDB " + config.influxUrl());
         if (token != null) {
             System.out.printf("  AUTH IS ON for the ingest gateway. A demo token (role integration, 12 h):%n"
