@@ -47,6 +47,8 @@ class ReplayEquivalenceIntegrationTest {
     private static final Instant START = Instant.parse("2026-03-01T17:00:00Z"); // Monday 2 March 00:00 +07:00
     private static final Instant UNTIL = START.plus(Duration.ofDays(4));
 
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
     @TempDir
     static Path dir;
 
@@ -113,7 +115,7 @@ class ReplayEquivalenceIntegrationTest {
     }
 
     private static int post(URI uri, String body) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+        return HTTP.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
                 .statusCode();
     }
@@ -121,7 +123,7 @@ class ReplayEquivalenceIntegrationTest {
     /** Every KPI value: key → value, numerator, denominator, status (as_of and seq depend on publication timing). */
     private static Map<String, String> values(Standalone system) throws Exception {
         URI uri = URI.create("http://localhost:" + system.dashboardPort() + "/api/v1/kpis/values");
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).build(),
                 HttpResponse.BodyHandlers.ofString());
         Map<String, String> out = new TreeMap<>();
         for (Object o : new JsonObject(r.body()).getJsonArray("values")) {
