@@ -3,6 +3,7 @@ package vn.ioc.pulse.dashboard;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -72,7 +73,9 @@ public final class DashboardVerticle extends VerticleBase {
         router.get("/api/v1/kpis/:kpi/history").handler(this::history);
         consumer = new KpiUpdatesConsumer(config.kafkaBootstrap(), batch -> context.runOnContext(v -> apply(batch)))
                 .start();
-        return vertx.createHttpServer()
+        // No h2c upgrade: the JDK HttpClient (which offers one by default) failed on a large values answer with a
+        // frame-size protocol error; such clients are served HTTP/1.1 (HTTP/2 belongs on the TLS front proxy).
+        return vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
                 .webSocketHandler(this::screen)
                 .requestHandler(router)
                 .listen(config.port())

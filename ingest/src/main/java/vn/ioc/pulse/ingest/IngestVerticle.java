@@ -85,7 +85,10 @@ public final class IngestVerticle extends VerticleBase {
             LOG.warn("ingest AUTH IS OFF: anyone who reaches port {} can post events", config.port());
         }
         // Expect: 100-continue (curl sends it for large bodies) is answered at once; limits and auth still apply.
-        return vertx.createHttpServer(new HttpServerOptions().setHandle100ContinueAutomatically(true))
+        // No h2c upgrade: a POST offering one (the JDK HttpClient's default) with a streamed body hung; such clients
+        // are served HTTP/1.1 (HTTP/2 belongs on the TLS front proxy).
+        return vertx.createHttpServer(new HttpServerOptions().setHandle100ContinueAutomatically(true)
+                        .setHttp2ClearTextEnabled(false))
                 .requestHandler(router)
                 .listen(config.port())
                 .onSuccess(s -> {

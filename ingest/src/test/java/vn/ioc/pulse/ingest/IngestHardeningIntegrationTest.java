@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -102,6 +103,25 @@ class IngestHardeningIntegrationTest extends IngestTestBase {
         assertThat(fixture.awaitRecords(Topics.CASE_EVENTS, mine(), lines - 2)).hasSize(lines - 2);
         assertThat(fixture.awaitRecords(Topics.DEAD_LETTER, mine(), 2))
                 .extracting(r -> new JsonObject(r.value()).getInteger("index")).containsExactly(2500, 4100);
+    }
+
+    @Test
+    @DisplayName("a client that offers an h2c upgrade (the JDK HttpClient's default) gets its large body answered")
+    void h2cUpgradeOffered() throws Exception {
+        StringBuilder body = new StringBuilder();
+        int lines = 3000;
+        for (int i = 0; i < lines; i++) {
+            body.append(received(id + "-" + i, id + "-D" + i).encode()).append('\n');
+        }
+        HttpClient defaultClient = HttpClient.newHttpClient();
+
+        HttpResponse<String> answer = defaultClient.send(HttpRequest.newBuilder(streaming)
+                .timeout(GatewayFixture.PATIENCE).header("Content-Type", NDJSON)
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).isEqualTo(202);
+        assertThat(new JsonObject(answer.body()).getInteger("accepted")).isEqualTo(lines);
     }
 
     @Test

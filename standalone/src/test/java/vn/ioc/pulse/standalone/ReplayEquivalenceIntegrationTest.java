@@ -47,7 +47,8 @@ class ReplayEquivalenceIntegrationTest {
     private static final Instant START = Instant.parse("2026-03-01T17:00:00Z"); // Monday 2 March 00:00 +07:00
     private static final Instant UNTIL = START.plus(Duration.ofDays(4));
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** The JDK's default client, which offers an h2c upgrade: the servers must answer it (as HTTP/1.1). */
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     static Path dir;

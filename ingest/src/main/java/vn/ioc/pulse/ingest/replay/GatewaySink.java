@@ -18,7 +18,8 @@ final class GatewaySink implements ReplaySink {
 
     private final URI events;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     GatewaySink(URI gateway, String token) {
         this.events = gateway.resolve("/api/v1/events");
