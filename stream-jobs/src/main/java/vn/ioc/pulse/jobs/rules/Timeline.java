@@ -1,9 +1,6 @@
 package vn.ioc.pulse.jobs.rules;
 
 import java.io.IOException;
-import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -19,8 +16,8 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class Timeline {
     private static final KpiWindow[] WINDOWS = KpiWindow.values();
 
-    /** position → summed weight of active contributions. */
-    final TreeMap<Long, Long> active = new TreeMap<>();
+    /** position → summed weight of active contributions (primitive arrays: the bulk of the job's state). */
+    final SortedLongMap active = new SortedLongMap();
     /** Sum per window (index = KpiWindow ordinal) as of {@link ScopeState#asOf}. */
     final long[] sums = new long[WINDOWS.length];
     /** Positions below this are already merged into local-midnight buckets. */
@@ -78,51 +75,31 @@ public final class Timeline {
             return; // only live counts it, and it just did
         }
         long key = position < compactedUpTo ? KpiWindow.localMidnight(position) : position;
-        addActive(key, weight);
-    }
-
-    private void addActive(long key, long weight) {
-        Long merged = active.merge(key, weight, Long::sum);
-        if (merged != null && merged == 0) {
-            active.remove(key);
-        }
+        active.add(key, weight);
     }
 
     /** Sum of active weights with position in (lo, hi]. */
     private long range(long lo, long hi) {
-        long s = 0;
-        for (long v : active.subMap(lo, false, hi, true).values()) {
-            s += v;
-        }
-        return s;
+        return active.sum(lo, hi);
     }
 
     void compact(long now, long horizon) {
-        active.headMap(horizon, false).clear();
+        active.removeBelow(horizon);
         long compactBelow = now - KpiWindow.LONGEST_ROLLING - 86_400_000L;
         if (compactBelow <= compactedUpTo) {
             return;
         }
-        NavigableMap<Long, Long> old = active.subMap(Math.max(compactedUpTo, horizon), true, compactBelow, false);
-        if (!old.isEmpty()) {
-            TreeMap<Long, Long> moved = new TreeMap<>(old);
-            old.clear();
-            moved.forEach((p, w) -> addActive(KpiWindow.localMidnight(p), w));
-        }
+        active.rebucket(Math.max(compactedUpTo, horizon), compactBelow, KpiWindow::localMidnight);
         compactedUpTo = compactBelow;
     }
 
     /** The next instant after {@code now} at which a sum of this timeline changes by time alone, or MAX. */
     long nextChange(long now) {
-        long next = Long.MAX_VALUE;
-        Long future = active.higherKey(now);
-        if (future != null) {
-            next = Math.min(next, future);
-        }
+        long next = active.higherKey(now);
         for (KpiWindow w : WINDOWS) {
             if (w.rolling()) {
-                Long p = active.higherKey(now - w.length);
-                if (p != null && p <= now) {
+                long p = active.higherKey(now - w.length);
+                if (p != Long.MAX_VALUE && p <= now) {
                     next = Math.min(next, p + w.length);
                 }
             }
@@ -148,18 +125,18 @@ public final class Timeline {
         return t;
     }
 
-    private static void writeMap(DataOutputView out, TreeMap<Long, Long> m) throws IOException {
+    private static void writeMap(DataOutputView out, SortedLongMap m) throws IOException {
         out.writeInt(m.size());
-        for (Map.Entry<Long, Long> e : m.entrySet()) {
-            out.writeLong(e.getKey());
-            out.writeLong(e.getValue());
+        for (int i = 0; i < m.size(); i++) {
+            out.writeLong(m.keyAt(i));
+            out.writeLong(m.valueAt(i));
         }
     }
 
-    private static void readMap(DataInputView in, TreeMap<Long, Long> m) throws IOException {
+    private static void readMap(DataInputView in, SortedLongMap m) throws IOException {
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
-            m.put(in.readLong(), in.readLong());
+            m.add(in.readLong(), in.readLong());
         }
     }
 }
