@@ -19,7 +19,7 @@ public final class DashboardMain {
     public static DashboardVerticle verticle(DashboardConfig config) {
         boolean memory = config.influxUrl() == null;
         KpiHistoryStore store = memory
-                ? new InMemoryKpiHistoryStore(config.historyMemoryPoints())
+                ? new InMemoryKpiHistoryStore(10_000, config.historyMemoryPoints())
                 : new InfluxKpiHistoryStore(config.influxUrl(), config.influxDb(), config.influxToken());
         return new DashboardVerticle(config, store, memory, KpiCatalog.load());
     }

@@ -12,28 +12,52 @@ import java.util.concurrent.ConcurrentHashMap;
 import vn.ioc.pulse.model.KpiValue;
 
 /**
- * KPI history in this JVM's memory, for the demo when no InfluxDB is configured. Bounded: each series keeps its
- * newest {@code maxPointsPerSeries} points.
+ * KPI history in this JVM's memory, for the demo when no InfluxDB is configured. Bounded twice: each series keeps its
+ * newest {@code maxPointsPerSeries} points, and all series together about {@code maxPointsTotal} — on each write a
+ * series is trimmed to its even share of the total (at least {@value #MIN_PER_SERIES} points) — so replaying a year
+ * of history into the demo cannot exhaust its heap (a point costs ≈ 160 bytes).
  */
 public final class InMemoryKpiHistoryStore implements KpiHistoryStore {
+    static final int MIN_PER_SERIES = 8;
+
     private final Map<String, NavigableMap<Instant, Point>> series = new ConcurrentHashMap<>();
     private final int maxPointsPerSeries;
+    private final long maxPointsTotal;
 
+    /** Each series keeps its newest {@code maxPointsPerSeries} points (no total bound: tests). */
     public InMemoryKpiHistoryStore(int maxPointsPerSeries) {
+        this(maxPointsPerSeries, Long.MAX_VALUE);
+    }
+
+    public InMemoryKpiHistoryStore(int maxPointsPerSeries, long maxPointsTotal) {
         this.maxPointsPerSeries = maxPointsPerSeries;
+        this.maxPointsTotal = maxPointsTotal;
     }
 
     @Override
     public void write(Collection<KpiValue> values) {
         for (KpiValue v : values) {
             NavigableMap<Instant, Point> points = series.computeIfAbsent(v.key(), k -> new TreeMap<>());
+            long share = Math.max(MIN_PER_SERIES, maxPointsTotal / Math.max(1, series.size()));
+            long cap = Math.min(maxPointsPerSeries, share);
             synchronized (points) {
                 points.put(v.asOf(), new Point(v.asOf(), v.value(), v.numerator(), v.denominator()));
-                while (points.size() > maxPointsPerSeries) {
+                while (points.size() > cap) {
                     points.pollFirstEntry();
                 }
             }
         }
+    }
+
+    /** Points held now, over all series. */
+    public long size() {
+        long n = 0;
+        for (NavigableMap<Instant, Point> points : series.values()) {
+            synchronized (points) {
+                n += points.size();
+            }
+        }
+        return n;
     }
 
     @Override

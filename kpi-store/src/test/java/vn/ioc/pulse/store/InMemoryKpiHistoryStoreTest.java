@@ -23,4 +23,21 @@ class InMemoryKpiHistoryStoreTest extends KpiHistoryStoreContract {
         assertThat(small.history("received", "agency", "x", "24h", FAR_PAST, FAR_FUTURE, null))
                 .extracting(KpiHistoryStore.Point::value).containsExactly(2.0, 3.0);
     }
+
+    @Test
+    @DisplayName("all series together stay within the total budget: each is trimmed to its share, newest points kept")
+    void boundedInTotal() {
+        InMemoryKpiHistoryStore store = new InMemoryKpiHistoryStore(10_000, 100);
+        for (int round = 0; round < 50; round++) {
+            List<vn.ioc.pulse.model.KpiValue> batch = new java.util.ArrayList<>();
+            for (int series = 0; series < 10; series++) {
+                batch.add(count("s" + series, T0.plusSeconds(round), round));
+            }
+            store.write(batch);
+        }
+
+        assertThat(store.size()).isLessThanOrEqualTo(100 + 10);
+        assertThat(store.history("received", "agency", "s3", "24h", FAR_PAST, FAR_FUTURE, null))
+                .extracting(KpiHistoryStore.Point::value).hasSize(10).last().isEqualTo(49.0);
+    }
 }
