@@ -108,11 +108,8 @@ class IngestHardeningIntegrationTest extends IngestTestBase {
     @Test
     @DisplayName("a client that offers an h2c upgrade (the JDK HttpClient's default) gets its large body answered")
     void h2cUpgradeOffered() throws Exception {
-        StringBuilder body = new StringBuilder();
         int lines = 3000;
-        for (int i = 0; i < lines; i++) {
-            body.append(received(id + "-" + i, id + "-D" + i).encode()).append('\n');
-        }
+        StringBuilder body = receivedLines(lines);
         HttpClient defaultClient = HttpClient.newHttpClient();
 
         HttpResponse<String> answer = defaultClient.send(HttpRequest.newBuilder(streaming)
@@ -182,11 +179,8 @@ class IngestHardeningIntegrationTest extends IngestTestBase {
     @Test
     @DisplayName("with auth on, a streamed body of several chunks after the token check loses no line")
     void bearerTokenStreamed() throws Exception {
-        StringBuilder body = new StringBuilder();
         int lines = 4000;
-        for (int i = 0; i < lines; i++) {
-            body.append(received(id + "-" + i, id + "-D" + i).encode()).append('\n');
-        }
+        StringBuilder body = receivedLines(lines);
         String good = BearerAuth.mint(fixture.vertx(), BearerAuth.Config.sharedSecret(SECRET), "test",
                 List.of("integration"), 5);
 
@@ -248,6 +242,15 @@ class IngestHardeningIntegrationTest extends IngestTestBase {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(429);
         assertThat(answer.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(new JsonObject(answer.body()).getString("detail")).contains("buffer");
+    }
+
+    /** {@code n} NDJSON lines, each a valid RECEIVED of its own dossier with this test's ids. */
+    private StringBuilder receivedLines(int n) {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            body.append(received(id + "-" + i, id + "-D" + i).encode()).append('\n');
+        }
+        return body;
     }
 
     private Predicate<ConsumerRecord<String, String>> mine() {
