@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import vn.ioc.pulse.ingest.BatchParser.RawRecord;
 import vn.ioc.pulse.model.EventCodec;
 import vn.ioc.pulse.model.IocEvent;
@@ -25,8 +26,11 @@ import vn.ioc.pulse.model.ValidationException;
  * memory besides the producer's buffer. Used from one thread at a time (a worker thread of the request).
  */
 public final class BatchWriter {
-    /** Longest input kept in a dead letter; longer input is cut (the letter says so) to stay under Kafka's limit. */
-    static final int MAX_DEAD_LETTER_INPUT = 256 * 1024;
+    /**
+     * Longest input kept in a dead letter, in chars; longer input is cut (the letter says so) so that even escaped
+     * (a control char becomes 6) it stays under Kafka's 1 MiB default request size.
+     */
+    static final int MAX_DEAD_LETTER_INPUT = 128 * 1024;
 
     private final EventPublisher publisher;
     private final String source;
@@ -65,6 +69,9 @@ public final class BatchWriter {
             } catch (ValidationException e) {
                 error = e.getMessage();
                 field = e.field();
+            } catch (RecordTooLargeException e) {
+                error = "record of " + r.raw().length() + " chars is larger than Kafka accepts (" + e.getMessage()
+                        + ")";
             }
         }
         reject(r.index(), field, error, r.raw());
@@ -89,7 +96,7 @@ public final class BatchWriter {
                     countRecord();
                     reject(index, null, "line " + (index + 1) + " is " + (stop - start) + " bytes; the limit is "
                             + maxLineBytes + " bytes per record", utf8Lenient(data, start, Math.min(stop,
-                            start + MAX_DEAD_LETTER_INPUT)));
+                            start + 4 * MAX_DEAD_LETTER_INPUT)));
                 } else {
                     accept(line(index, data, start, stop));
                 }
@@ -135,8 +142,12 @@ public final class BatchWriter {
     /** Answers a record as rejected and writes it with the reason to the dead-letter topic. */
     void reject(int index, String field, String error, String raw) throws Exception {
         rejected.add(IngestVerticle.rejection(index, field, error));
-        String input = raw.length() > MAX_DEAD_LETTER_INPUT
-                ? raw.substring(0, MAX_DEAD_LETTER_INPUT) + "…[cut at " + MAX_DEAD_LETTER_INPUT + " chars]" : raw;
+        String input = raw;
+        if (raw.length() > MAX_DEAD_LETTER_INPUT) {
+            int cut = Character.isHighSurrogate(raw.charAt(MAX_DEAD_LETTER_INPUT - 1)) ? MAX_DEAD_LETTER_INPUT - 1
+                    : MAX_DEAD_LETTER_INPUT;
+            input = raw.substring(0, cut) + "…[cut at " + cut + " of " + raw.length() + " chars]";
+        }
         send(List.of(publisher.deadLetter(source, input, index, field, error)));
     }
 

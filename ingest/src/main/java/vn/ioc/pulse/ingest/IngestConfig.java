@@ -9,8 +9,8 @@ import vn.ioc.pulse.ingest.auth.BearerAuth;
  *   <li>{@code IOC_INGEST_PORT} [8081], {@code IOC_KAFKA_BOOTSTRAP} [localhost:9092];</li>
  *   <li>{@code IOC_INGEST_MAX_BODY_BYTES} [16 MiB]: larger requests answer 413 (NDJSON bodies are streamed, the
  *       others held in memory up to this size);</li>
- *   <li>{@code IOC_INGEST_MAX_RECORDS} [100000] records per request, {@code IOC_INGEST_MAX_LINE_BYTES} [1 MiB] per
- *       NDJSON line: more answers 413;</li>
+ *   <li>{@code IOC_INGEST_MAX_RECORDS} [100000] records per request: more answers 413; {@code IOC_INGEST_MAX_LINE_BYTES}
+ *       [900 KiB, under Kafka's 1 MiB default request size] per NDJSON line: a longer line is rejected;</li>
  *   <li>{@code IOC_KAFKA_TIMEOUT_MS} [10000]: how long a record may wait for Kafka's acknowledgement before the
  *       request is answered 503; {@code IOC_KAFKA_MAX_BLOCK_MS} [the same]: how long a send may wait for room in the
  *       producer's buffer (then 429) or for topic metadata (then 503);</li>
@@ -26,7 +26,7 @@ public record IngestConfig(int port, String kafkaBootstrap, long maxBodyBytes, i
 
     /** Defaults for everything but the limits (tests): auth off. */
     public IngestConfig(int port, String kafkaBootstrap, long maxBodyBytes, int maxRecords, int kafkaTimeoutMs) {
-        this(port, kafkaBootstrap, maxBodyBytes, maxRecords, kafkaTimeoutMs, 1 << 20, 64L << 20, 0.25, 1,
+        this(port, kafkaBootstrap, maxBodyBytes, maxRecords, kafkaTimeoutMs, 900 << 10, 64L << 20, 0.25, 1,
                 kafkaTimeoutMs, BearerAuth.Config.OFF);
     }
 
@@ -37,7 +37,7 @@ public record IngestConfig(int port, String kafkaBootstrap, long maxBodyBytes, i
                 Long.parseLong(env.getOrDefault("IOC_INGEST_MAX_BODY_BYTES", String.valueOf(16L << 20))),
                 Integer.parseInt(env.getOrDefault("IOC_INGEST_MAX_RECORDS", "100000")),
                 Integer.parseInt(env.getOrDefault("IOC_KAFKA_TIMEOUT_MS", "10000")),
-                Integer.parseInt(env.getOrDefault("IOC_INGEST_MAX_LINE_BYTES", String.valueOf(1 << 20))),
+                Integer.parseInt(env.getOrDefault("IOC_INGEST_MAX_LINE_BYTES", String.valueOf(900 << 10))),
                 Long.parseLong(env.getOrDefault("IOC_KAFKA_BUFFER_BYTES", String.valueOf(64L << 20))),
                 Double.parseDouble(env.getOrDefault("IOC_INGEST_MIN_FREE_BUFFER", "0.25")),
                 Integer.parseInt(env.getOrDefault("IOC_INGEST_RETRY_AFTER_S", "1")),

@@ -65,21 +65,19 @@ public final class IngestVerticle extends VerticleBase {
     public Future<?> start() {
         Router router = Router.router(vertx);
         router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "UP")));
-        // Vert.x orders a route's handlers body → authentication → authorization → user, so the streamed NDJSON
-        // route (no body handler) and the buffered JSON route are two routes; admission (429, declared 413) is a
-        // route of its own in front of both, before any byte of the body is read.
-        router.post("/api/v1/*").handler(this::admit);
-        Route stream = router.post("/api/v1/events").consumes("application/x-ndjson");
-        BearerAuth.protect(vertx, stream, config.auth());
-        stream.handler(this::streamNdjson);
-        Route events = router.post("/api/v1/events").handler(BodyHandler.create(false)
-                .setBodyLimit(config.maxBodyBytes()));
-        BearerAuth.protect(vertx, events, config.auth());
-        events.handler(this::postJson);
-        Route portal = router.post("/api/v1/portal/dongbohoso").handler(BodyHandler.create(false)
-                .setBodyLimit(config.maxBodyBytes()));
-        BearerAuth.protect(vertx, portal, config.auth());
-        portal.handler(this::postPortalSync);
+        // Vert.x orders a route's handlers body → authentication → authorization → user. The token check and
+        // admission (429, declared 413) are one route in front of every POST, so both run before any byte of a body
+        // is read (an unauthenticated client cannot make the gateway buffer a body); then the streamed NDJSON route
+        // (no body handler) or the buffered JSON routes.
+        Route admission = router.post("/api/v1/*");
+        BearerAuth.protect(vertx, admission, config.auth());
+        admission.handler(this::admit);
+        router.post("/api/v1/events").consumes("application/x-ndjson").handler(this::streamNdjson);
+        router.post("/api/v1/events").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
+                .handler(this::postJson);
+        router.post("/api/v1/portal/dongbohoso")
+                .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
+                .handler(this::postPortalSync);
         router.route().failureHandler(this::failure);
         if (!config.auth().enabled()) {
             LOG.warn("ingest AUTH IS OFF: anyone who reaches port {} can post events", config.port());
@@ -168,6 +166,8 @@ public final class IngestVerticle extends VerticleBase {
         Promise<BatchWriter.Result> done = Promise.promise();
         new Object() {
             private Buffer pending = Buffer.buffer();
+            /** Index in {@code pending} of its last newline, -1 when none: only new data is ever scanned. */
+            private int lastNewline = -1;
             private long received;
             private Future<Void> tail = Future.succeededFuture();
             private int inFlight;
@@ -195,18 +195,19 @@ public final class IngestVerticle extends VerticleBase {
                             + "the limit may already be in Kafka: resending is safe, duplicates are ignored)"));
                     return;
                 }
+                int offset = pending.length();
+                for (int i = chunk.length() - 1; i >= 0; i--) {
+                    if (chunk.getByte(i) == '\n') {
+                        lastNewline = offset + i;
+                        break;
+                    }
+                }
                 pending.appendBuffer(chunk);
-                if (pending.length() >= STREAM_CHUNK_BYTES) {
-                    byte[] bytes = pending.getBytes();
-                    int lastNewline = bytes.length - 1;
-                    while (lastNewline >= 0 && bytes[lastNewline] != '\n') {
-                        lastNewline--;
-                    }
-                    if (lastNewline >= 0) {
-                        pending = Buffer.buffer(bytes.length - lastNewline + STREAM_CHUNK_BYTES)
-                                .appendBytes(bytes, lastNewline + 1, bytes.length - lastNewline - 1);
-                        submit(java.util.Arrays.copyOf(bytes, lastNewline + 1), false);
-                    }
+                if (pending.length() >= STREAM_CHUNK_BYTES && lastNewline >= 0) {
+                    byte[] lines = pending.getBytes(0, lastNewline + 1);
+                    pending = pending.getBuffer(lastNewline + 1, pending.length());
+                    lastNewline = -1;
+                    submit(lines, false);
                 }
             }
 
@@ -236,10 +237,15 @@ public final class IngestVerticle extends VerticleBase {
                 });
             }
 
+            /**
+             * Answers the failure, then closes the connection: the rest of the body is neither read (the request may
+             * be paused) nor wanted, and the connection cannot serve another request.
+             */
             private void fail(Throwable e) {
                 if (!failed) {
                     failed = true;
-                    ctx.response().putHeader("Connection", "close");
+                    ctx.response().putHeader("Connection", "close")
+                            .endHandler(v -> request.connection().close());
                     done.tryFail(e);
                 }
             }

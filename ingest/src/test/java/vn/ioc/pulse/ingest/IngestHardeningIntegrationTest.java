@@ -106,6 +106,42 @@ class IngestHardeningIntegrationTest extends IngestTestBase {
     }
 
     @Test
+    @DisplayName("a streamed line over the per-line limit is rejected by its line number and dead-lettered cut, with "
+            + "the good lines around it accepted")
+    void lineOverLimit() throws Exception {
+        String huge = received(id + "-huge", id + "-Dh").put("source_system", "x".repeat(1_000_000)).encode();
+        String body = received(id + "-0", id + "-D0").encode() + "\n" + huge + "\n"
+                + received(id + "-2", id + "-D2").encode() + "\n";
+
+        HttpResponse<String> answer = postStream(streaming, utf8(body));
+
+        assertThat(answer.statusCode()).isEqualTo(202);
+        JsonObject result = new JsonObject(answer.body());
+        assertThat(result.getInteger("accepted")).isEqualTo(2);
+        assertThat(result.getJsonArray("rejected").getJsonObject(0).getInteger("index")).isEqualTo(1);
+        assertThat(result.getJsonArray("rejected").getJsonObject(0).getString("error")).contains("the limit is");
+        assertThat(fixture.awaitRecords(Topics.DEAD_LETTER, r -> r.value().contains("Dh"), 1)).singleElement()
+                .satisfies(r -> assertThat(new JsonObject(r.value()).getString("input")).contains("…[cut at"));
+    }
+
+    @Test
+    @DisplayName("a JSON record larger than Kafka accepts is rejected (not a 503 that no retry can fix), the other "
+            + "records of the batch accepted")
+    void recordLargerThanKafkaAccepts() throws Exception {
+        String body = "[" + received(id + "-0", id + "-D0").encode() + ","
+                + received(id + "-big", id + "-Dbig").put("source_system", "y".repeat(1_100_000)).encode() + "]";
+
+        HttpResponse<String> answer = GatewayFixture.post(streaming, HttpRequest.BodyPublishers.ofString(body),
+                "application/json");
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        JsonObject result = new JsonObject(answer.body());
+        assertThat(result.getInteger("accepted")).isEqualTo(1);
+        assertThat(result.getJsonArray("rejected").getJsonObject(0).getInteger("index")).isEqualTo(1);
+        assertThat(result.getJsonArray("rejected").getJsonObject(0).getString("error")).contains("larger than Kafka");
+    }
+
+    @Test
     @DisplayName("a client that offers an h2c upgrade (the JDK HttpClient's default) gets its large body answered")
     void h2cUpgradeOffered() throws Exception {
         int lines = 3000;

@@ -13,9 +13,11 @@ import vn.ioc.pulse.model.KpiValue;
 
 /**
  * KPI history in this JVM's memory, for the demo when no InfluxDB is configured. Bounded twice: each series keeps its
- * newest {@code maxPointsPerSeries} points, and all series together about {@code maxPointsTotal} — on each write a
- * series is trimmed to its even share of the total (at least {@value #MIN_PER_SERIES} points) — so replaying a year
- * of history into the demo cannot exhaust its heap (a point costs ≈ 160 bytes).
+ * newest {@code maxPointsPerSeries} points, and all series together at most about 110 % of {@code maxPointsTotal}
+ * (or {@value #MIN_PER_SERIES} points a series when there are so many series that this is more)
+ * (each written series is trimmed to its even share of the total, at least {@value #MIN_PER_SERIES} points, and when
+ * the total passes 110 % every series is) — so replaying a year of history into the demo cannot exhaust its heap
+ * (a point costs ≈ 160 bytes).
  */
 public final class InMemoryKpiHistoryStore implements KpiHistoryStore {
     static final int MIN_PER_SERIES = 8;
@@ -23,6 +25,7 @@ public final class InMemoryKpiHistoryStore implements KpiHistoryStore {
     private final Map<String, NavigableMap<Instant, Point>> series = new ConcurrentHashMap<>();
     private final int maxPointsPerSeries;
     private final long maxPointsTotal;
+    private final java.util.concurrent.atomic.AtomicLong total = new java.util.concurrent.atomic.AtomicLong();
 
     /** Each series keeps its newest {@code maxPointsPerSeries} points (no total bound: tests). */
     public InMemoryKpiHistoryStore(int maxPointsPerSeries) {
@@ -38,14 +41,32 @@ public final class InMemoryKpiHistoryStore implements KpiHistoryStore {
     public void write(Collection<KpiValue> values) {
         for (KpiValue v : values) {
             NavigableMap<Instant, Point> points = series.computeIfAbsent(v.key(), k -> new TreeMap<>());
-            long share = Math.max(MIN_PER_SERIES, maxPointsTotal / Math.max(1, series.size()));
-            long cap = Math.min(maxPointsPerSeries, share);
+            long cap = cap();
             synchronized (points) {
-                points.put(v.asOf(), new Point(v.asOf(), v.value(), v.numerator(), v.denominator()));
-                while (points.size() > cap) {
-                    points.pollFirstEntry();
+                if (points.put(v.asOf(), new Point(v.asOf(), v.value(), v.numerator(), v.denominator())) == null) {
+                    total.incrementAndGet();
+                }
+                trim(points, cap);
+            }
+        }
+        if (maxPointsTotal != Long.MAX_VALUE && total.get() > maxPointsTotal + maxPointsTotal / 10) {
+            long cap = cap(); // series trimmed only when written may hold shares from when there were fewer series
+            for (NavigableMap<Instant, Point> points : series.values()) {
+                synchronized (points) {
+                    trim(points, cap);
                 }
             }
+        }
+    }
+
+    private long cap() {
+        return Math.min(maxPointsPerSeries, Math.max(MIN_PER_SERIES, maxPointsTotal / Math.max(1, series.size())));
+    }
+
+    private void trim(NavigableMap<Instant, Point> points, long cap) {
+        while (points.size() > cap) {
+            points.pollFirstEntry();
+            total.decrementAndGet();
         }
     }
 

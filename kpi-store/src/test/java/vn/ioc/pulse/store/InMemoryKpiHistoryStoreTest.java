@@ -40,4 +40,23 @@ class InMemoryKpiHistoryStoreTest extends KpiHistoryStoreContract {
         assertThat(store.history("received", "agency", "s3", "24h", FAR_PAST, FAR_FUTURE, null))
                 .extracting(KpiHistoryStore.Point::value).hasSize(10).last().isEqualTo(49.0);
     }
+
+    @Test
+    @DisplayName("series that filled up while they were few and are not written again are trimmed once the total "
+            + "passes its bound")
+    void boundedWhenSeriesStopBeingWritten() {
+        InMemoryKpiHistoryStore store = new InMemoryKpiHistoryStore(10_000, 1000);
+        for (int round = 0; round < 1000; round++) {
+            store.write(List.of(count("early", T0.plusSeconds(round), round)));
+        }
+        for (int series = 0; series < 50; series++) {
+            for (int round = 0; round < 30; round++) {
+                store.write(List.of(count("late" + series, T0.plusSeconds(round), round)));
+            }
+        }
+
+        assertThat(store.size()).isLessThanOrEqualTo(1100);
+        assertThat(store.history("received", "agency", "early", "24h", FAR_PAST, FAR_FUTURE, null))
+                .extracting(KpiHistoryStore.Point::value).last().isEqualTo(999.0);
+    }
 }

@@ -40,11 +40,17 @@ final class KafkaSink implements ReplaySink {
                 result.rejected().forEach(r -> rejected.add(new Rejection(r.path("index").asInt(),
                         r.path("error").asText())));
                 return new Answer(result.accepted(), rejected);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw e;
             } catch (Exception e) {
                 if (attempt >= ATTEMPTS) {
                     throw e;
                 }
-                System.err.printf("%n[replay] Kafka did not acknowledge (%s), writing the batch again%n", e);
+                long backoff = 1000L << attempt;
+                System.err.printf("%n[replay] Kafka did not acknowledge (%s), writing the batch again in %d ms%n", e,
+                        backoff);
+                Thread.sleep(backoff); // back-off before resending the batch while Kafka recovers
             }
         }
     }
