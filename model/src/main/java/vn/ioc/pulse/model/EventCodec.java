@@ -213,23 +213,37 @@ public final class EventCodec {
                     + "(YYYY-MM-DDTHH:MM[:SS[.fff]] then Z, +HH:MM or +HHMM): '" + abbreviate(text) + "'");
         }
         try {
+            // the groups are ASCII digits (the pattern says so): read them in place, no substrings
             int nanos = 0;
-            if (m.group(7) != null) {
-                nanos = Integer.parseInt((m.group(7) + "000000000").substring(0, 9)); // finer than ns is truncated
+            if (m.start(7) >= 0) {
+                int end = Math.min(m.end(7), m.start(7) + 9); // finer than ns is truncated
+                nanos = digits(text, m.start(7), end);
+                for (int i = end - m.start(7); i < 9; i++) {
+                    nanos *= 10;
+                }
             }
-            LocalDateTime local = LocalDateTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
-                    Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),
-                    m.group(6) == null ? 0 : Integer.parseInt(m.group(6)), nanos);
+            LocalDateTime local = LocalDateTime.of(digits(text, m.start(1), m.end(1)), digits(text, m.start(2),
+                    m.end(2)), digits(text, m.start(3), m.end(3)), digits(text, m.start(4), m.end(4)),
+                    digits(text, m.start(5), m.end(5)), m.start(6) < 0 ? 0 : digits(text, m.start(6), m.end(6)), nanos);
             ZoneOffset offset = ZoneOffset.UTC;
-            if (!"Z".equals(m.group(8))) {
-                int sign = "-".equals(m.group(9)) ? -1 : 1;
-                offset = ZoneOffset.ofHoursMinutes(sign * Integer.parseInt(m.group(10)),
-                        sign * Integer.parseInt(m.group(11)));
+            if (text.charAt(m.start(8)) != 'Z') {
+                int sign = text.charAt(m.start(9)) == '-' ? -1 : 1;
+                offset = ZoneOffset.ofHoursMinutes(sign * digits(text, m.start(10), m.end(10)),
+                        sign * digits(text, m.start(11), m.end(11)));
             }
             return local.toInstant(offset);
         } catch (DateTimeException e) {
             throw new ValidationException(field, "impossible date or time '" + abbreviate(text) + "': " + e.getMessage());
         }
+    }
+
+    /** The decimal value of the ASCII digits {@code text[from, to)}. */
+    private static int digits(String text, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            v = v * 10 + (text.charAt(i) - '0');
+        }
+        return v;
     }
 
     private static String kind(JsonNode node) {
@@ -333,10 +347,10 @@ public final class EventCodec {
             if (s == null) {
                 return null;
             }
-            for (E e : type.getEnumConstants()) {
-                if (e.name().equals(s)) {
-                    return e;
-                }
+            try {
+                return Enum.valueOf(type, s); // JDK's cached name → constant map; names are case-sensitive
+            } catch (IllegalArgumentException unknown) {
+                // reported below with the accepted values
             }
             throw new ValidationException(path(name), "unknown value '" + abbreviate(s) + "', expected one of "
                     + Arrays.toString(type.getEnumConstants()));
