@@ -106,6 +106,64 @@ class IngestHardeningIntegrationTest extends IngestTestBase {
     }
 
     @Test
+    @DisplayName("one streamed batch with every per-record bad-input class between good lines: each rejected by its "
+            + "line with its named error and dead-lettered, every good line accepted")
+    void everyBadInputClassInOneBatch() throws Exception {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        List<String> expected = List.of(
+                "malformed JSON",                   // 1 malformed JSON
+                "agency_code",                      // 3 missing required field
+                "sequence",                         // 5 wrong type
+                "occurred_at",                      // 7 timestamp without offset
+                "channel",                          // 9 unknown enum
+                "UTF-8",                            // 11 invalid UTF-8
+                "nesting depth",                    // 13 deeply nested JSON
+                "the limit is",                     // 15 line over the per-line limit
+                "malformed JSON");                  // 17 truncated last line
+        byte[][] bad = {
+            utf8("{\"schema\":\"ioc.case.v1\",\"event_id\":\"" + id + "-b1\",\"type\":RECEIVED}"),
+            utf8(receivedWithoutAgency(id + "-b3", id + "-D").encode()),
+            utf8(received(id + "-b5", id + "-D").put("sequence", "two").encode()),
+            utf8(receivedWithoutOffset(id + "-b7", id + "-D").encode()),
+            utf8(received(id + "-b9", id + "-D").put("channel", "QUAY").encode()),
+            null, // invalid UTF-8, written below
+            utf8("{\"schema\":\"ioc.case.v1\",\"event_id\":\"" + id + "-b13\",\"x\":" + nestedArrays(5000) + "}"),
+            utf8(received(id + "-b15", id + "-D").put("source_system", "z".repeat(1_000_000)).encode()),
+            utf8("{\"schema\":\"ioc.case.v1\",\"event_id\":\"" + id + "-b17\",\"dossier_co")};
+        for (int i = 0; i < bad.length; i++) {
+            body.write(utf8(received(id + "-g" + (2 * i), id + "-G" + i).encode() + "\n"));
+            if (bad[i] == null) {
+                body.write(utf8("{\"schema\":\"ioc.case.v1\",\"event_id\":\"" + id + "-b11\",\"x\":\""));
+                body.write(new byte[] {(byte) 0xC3, '"', '}'});
+            } else {
+                body.write(bad[i]);
+            }
+            if (i < bad.length - 1) {
+                body.write('\n');
+            }
+        }
+
+        HttpResponse<String> answer = postStream(streaming, body.toByteArray());
+
+        assertThat(answer.statusCode()).isEqualTo(202);
+        JsonObject result = new JsonObject(answer.body());
+        assertThat(result.getInteger("accepted")).isEqualTo(bad.length);
+        JsonArray rejected = result.getJsonArray("rejected");
+        assertThat(rejected).hasSize(bad.length);
+        for (int i = 0; i < bad.length; i++) {
+            JsonObject r = rejected.getJsonObject(i);
+            assertThat(r.getInteger("index")).isEqualTo(2 * i + 1);
+            assertThat(r.getString("error") + " " + r.getString("field")).as("line %d", 2 * i + 1)
+                    .contains(expected.get(i));
+        }
+        assertThat(fixture.awaitRecords(Topics.CASE_EVENTS, r -> r.value().contains(id + "-g"), bad.length))
+                .hasSize(bad.length);
+        assertThat(fixture.awaitRecords(Topics.DEAD_LETTER, mine(), bad.length))
+                .extracting(r -> new JsonObject(r.value()).getInteger("index"))
+                .containsExactly(1, 3, 5, 7, 9, 11, 13, 15, 17);
+    }
+
+    @Test
     @DisplayName("a streamed line over the per-line limit is rejected by its line number and dead-lettered cut, with "
             + "the good lines around it accepted")
     void lineOverLimit() throws Exception {
