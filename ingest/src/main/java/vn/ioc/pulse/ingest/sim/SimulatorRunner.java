@@ -48,7 +48,13 @@ public final class SimulatorRunner {
     public static Consumer<String> publishingTo(EventPublisher publisher) {
         return json -> {
             try {
-                publisher.publish(EventCodec.parse(json), json);
+                for (java.util.concurrent.CompletableFuture<Void> sent : publisher.publish(EventCodec.parse(json), json)) {
+                    sent.whenComplete((v, e) -> {
+                        if (e != null) {
+                            LOG.warn("simulated event not written to Kafka (lost for this demo run): {}", e.toString());
+                        }
+                    });
+                }
             } catch (ValidationException e) {
                 throw new IllegalStateException("simulator produced an invalid event: " + e.getMessage() + " " + json,
                         e);

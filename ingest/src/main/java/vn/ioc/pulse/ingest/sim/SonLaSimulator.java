@@ -206,7 +206,8 @@ public final class SonLaSimulator {
             if (head == null || head.at() > target) {
                 break;
             }
-            emit(queue.poll(), out);
+            emit(head, out); // removed only once the sink took it: a sink that throws loses no event
+            queue.poll();
         }
         return emitted - before;
     }
@@ -229,16 +230,17 @@ public final class SonLaSimulator {
     private void emit(Planned p, Consumer<String> out) {
         ObjectNode o = EventCodec.mapper().createObjectNode();
         o.put("schema", p.schema());
-        o.put("event_id", eventIdPrefix + (++emitted));
+        o.put("event_id", eventIdPrefix + (emitted + 1));
         o.put("type", p.type());
         o.put("occurred_at", KpiValue.formatTime(Instant.ofEpochMilli(p.at())));
         p.body().accept(o);
+        out.accept(o.toString());
+        emitted++;
         counts.computeIfAbsent(p.type(), k -> new long[1])[0]++;
         if (p.opensDossier()) {
             dossiersEmitted++;
         }
         lastEmitted = p.at();
-        out.accept(o.toString());
     }
 
     private void plan(long at, String schema, String type, boolean opensDossier, Consumer<ObjectNode> body) {
