@@ -680,6 +680,13 @@ public final class SonLaSimulator {
                 starts[i] = sec(r.nextLong(s, e));
             }
             Arrays.sort(starts);
+            // every incident that may cover a report of this slot: the one carried over, then this slot's
+            List<long[]> spans = new ArrayList<>();
+            List<String> spanStates = new ArrayList<>();
+            if (c.incidentEnd > s) {
+                spans.add(new long[] {c.incidentStart, c.incidentEnd});
+                spanStates.add(c.incidentState);
+            }
             for (long at : starts) {
                 double minutes = Math.exp(uniform(r, Math.log(a.minIncidentMinutes()),
                         Math.log(a.maxIncidentMinutes())));
@@ -690,14 +697,21 @@ public final class SonLaSimulator {
                 c.incidentStart = at;
                 c.incidentEnd = sec(at + (long) (minutes * MINUTE));
                 c.incidentState = state;
+                spans.add(new long[] {c.incidentStart, c.incidentEnd});
+                spanStates.add(state);
                 availability(at, c, state, r);
                 availability(c.incidentEnd, c, "UP", r);
             }
             long first = s == startMillis ? s : Math.floorDiv(s + beat - 1, beat) * beat;
             for (long t = first; t < e; t = Math.floorDiv(t, beat) * beat + beat) {
                 long at = t + c.index * SECOND; // components report a few seconds apart
-                boolean inIncident = at >= c.incidentStart && at < c.incidentEnd;
-                availability(at, c, inIncident ? c.incidentState : "UP", r);
+                String state = "UP";
+                for (int i = 0; i < spans.size(); i++) {
+                    if (at >= spans.get(i)[0] && at < spans.get(i)[1]) {
+                        state = spanStates.get(i);
+                    }
+                }
+                availability(at, c, state, r);
             }
         }
     }
