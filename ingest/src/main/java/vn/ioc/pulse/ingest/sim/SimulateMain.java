@@ -98,7 +98,13 @@ public final class SimulateMain {
                     case "--from" -> from = instant(value);
                     case "--days" -> days = Integer.parseInt(value);
                     case "--seed" -> seed = Long.parseLong(value);
-                    case "--scale" -> scale = Double.parseDouble(value);
+                    case "--scale" -> {
+                        scale = Double.parseDouble(value);
+                        if (!(scale > 0 && scale <= 1000)) {
+                            throw new IllegalArgumentException("--scale must be a volume multiplier in (0, 1000], got "
+                                    + value);
+                        }
+                    }
                     case "--tick-every" -> tick = duration(value);
                     default -> throw new IllegalArgumentException("unknown option " + option);
                 }

@@ -42,6 +42,10 @@ class SimulateMainTest extends SimulatorTestBase {
         assertThatThrownBy(() -> SimulateMain.parse(new String[] {"--days", "3"})).hasMessageContaining("--out");
         assertThatThrownBy(() -> SimulateMain.parse(new String[] {"--out", "x", "--tick-every", "1w"}))
                 .hasMessageContaining("--tick-every");
+        assertThatThrownBy(() -> SimulateMain.parse(new String[] {"--out", "x", "--scale", "Infinity"}))
+                .hasMessageContaining("--scale");
+        assertThatThrownBy(() -> SimulateMain.parse(new String[] {"--out", "x", "--scale", "0"}))
+                .hasMessageContaining("--scale");
     }
 
     @Test
