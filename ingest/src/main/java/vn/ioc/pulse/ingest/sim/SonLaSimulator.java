@@ -688,8 +688,8 @@ public final class SonLaSimulator {
                 spanStates.add(c.incidentState);
             }
             for (long at : starts) {
-                double minutes = Math.exp(uniform(r, Math.log(a.minIncidentMinutes()),
-                        Math.log(a.maxIncidentMinutes())));
+                double minutes = StrictMath.exp(uniform(r, StrictMath.log(a.minIncidentMinutes()),
+                        StrictMath.log(a.maxIncidentMinutes())));
                 String state = r.nextDouble() < a.downShare() ? "DOWN" : "DEGRADED";
                 if (at < c.incidentEnd) {
                     continue; // still inside the previous incident
@@ -719,7 +719,7 @@ public final class SonLaSimulator {
     private void availability(long at, ComponentState c, String state, SplittableRandom r) {
         double typical = params.availability().latencyMs();
         long latency = switch (state) {
-            case "UP" -> Math.round(typical * Math.exp(0.35 * r.nextGaussian()));
+            case "UP" -> Math.round(typical * StrictMath.exp(0.35 * r.nextGaussian()));
             case "DEGRADED" -> Math.round(typical * uniform(r, 4, 12));
             default -> -1;
         };
@@ -755,7 +755,7 @@ public final class SonLaSimulator {
             Collections.shuffle(ranked, new Random(r.nextLong()));
             double[] zipf = new double[ranked.size()];
             for (int i = 0; i < zipf.length; i++) {
-                zipf[i] = 1 / Math.pow(i + 1, mix.procedureSkew());
+                zipf[i] = 1 / StrictMath.pow(i + 1, mix.procedureSkew());
             }
             double total = Arrays.stream(zipf).sum();
             double fieldWeight = mix.fieldWeights().getOrDefault(field.getKey(), mix.otherFieldWeight());
@@ -812,9 +812,9 @@ public final class SonLaSimulator {
             return 0;
         }
         if (mean >= 30) {
-            return (int) Math.max(0, Math.round(mean + Math.sqrt(mean) * r.nextGaussian()));
+            return (int) Math.max(0, Math.round(mean + StrictMath.sqrt(mean) * r.nextGaussian()));
         }
-        double limit = Math.exp(-mean);
+        double limit = StrictMath.exp(-mean);
         double p = r.nextDouble();
         int k = 0;
         while (p > limit) {
