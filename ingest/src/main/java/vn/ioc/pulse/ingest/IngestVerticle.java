@@ -141,8 +141,7 @@ public final class IngestVerticle extends VerticleBase {
             try {
                 records = BatchParser.parse(body, false);
             } catch (BodyException e) {
-                publisher.deadLetter("http", new String(body, StandardCharsets.UTF_8), null, null, e.getMessage()).get();
-                throw e;
+                throw deadLettered("http", new String(body, StandardCharsets.UTF_8), e);
             }
             if (records.size() > config.maxRecords()) {
                 throw new TooLarge("batch has " + records.size() + " records; the limit is " + config.maxRecords());
@@ -219,9 +218,8 @@ public final class IngestVerticle extends VerticleBase {
                 tail = tail.compose(v -> vertx.executeBlocking(() -> {
                     writer.acceptLines(lines, 0, lines.length);
                     if (last && writer.records() == 0) {
-                        String error = "empty body: send NDJSON lines (one JSON object per line)";
-                        publisher.deadLetter("http", "", null, null, error).get();
-                        throw new BodyException(error);
+                        throw deadLettered("http", "",
+                                new BodyException("empty body: send NDJSON lines (one JSON object per line)"));
                     }
                     return null;
                 }, false));
@@ -266,9 +264,7 @@ public final class IngestVerticle extends VerticleBase {
             try {
                 snapshots = DongBoHoSoPayload.parse(body);
             } catch (BodyException e) {
-                publisher.deadLetter("portal", new String(body, StandardCharsets.UTF_8), null, null, e.getMessage())
-                        .get();
-                throw e;
+                throw deadLettered("portal", new String(body, StandardCharsets.UTF_8), e);
             }
             if (snapshots.size() > config.maxRecords()) {
                 throw new TooLarge("data has " + snapshots.size() + " dossiers; the limit is " + config.maxRecords());
@@ -289,6 +285,15 @@ public final class IngestVerticle extends VerticleBase {
             }
             return writer.finish();
         }, true, "the derived event_ids are deterministic");
+    }
+
+    /**
+     * A body that cannot be read as a whole goes to the dead-letter topic with the reason (waiting for Kafka, on a
+     * worker thread) before it is answered 400; returns {@code e} for the caller to throw.
+     */
+    private BodyException deadLettered(String source, String body, BodyException e) throws Exception {
+        publisher.deadLetter(source, body, null, null, e.getMessage()).get();
+        return e;
     }
 
     private BatchWriter writer(String source) {
