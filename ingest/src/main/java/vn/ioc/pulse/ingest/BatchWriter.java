@@ -26,12 +26,6 @@ import vn.ioc.pulse.model.ValidationException;
  * memory besides the producer's buffer. Used from one thread at a time (a worker thread of the request).
  */
 public final class BatchWriter {
-    /**
-     * Longest input kept in a dead letter, in chars; longer input is cut (the letter says so) so that even escaped
-     * (a control char becomes 6) it stays under Kafka's 1 MiB default request size.
-     */
-    static final int MAX_DEAD_LETTER_INPUT = 128 * 1024;
-
     private final EventPublisher publisher;
     private final String source;
     private final int maxRecords;
@@ -96,7 +90,7 @@ public final class BatchWriter {
                     countRecord();
                     reject(index, null, "line " + (index + 1) + " is " + (stop - start) + " bytes; the limit is "
                             + maxLineBytes + " bytes per record", utf8Lenient(data, start, Math.min(stop,
-                            start + 4 * MAX_DEAD_LETTER_INPUT)));
+                            start + 4 * EventPublisher.MAX_DEAD_LETTER_INPUT)));
                 } else {
                     accept(line(index, data, start, stop));
                 }
@@ -142,13 +136,7 @@ public final class BatchWriter {
     /** Answers a record as rejected and writes it with the reason to the dead-letter topic. */
     void reject(int index, String field, String error, String raw) throws Exception {
         rejected.add(IngestVerticle.rejection(index, field, error));
-        String input = raw;
-        if (raw.length() > MAX_DEAD_LETTER_INPUT) {
-            int cut = Character.isHighSurrogate(raw.charAt(MAX_DEAD_LETTER_INPUT - 1)) ? MAX_DEAD_LETTER_INPUT - 1
-                    : MAX_DEAD_LETTER_INPUT;
-            input = raw.substring(0, cut) + "…[cut at " + cut + " of " + raw.length() + " chars]";
-        }
-        send(List.of(publisher.deadLetter(source, input, index, field, error)));
+        send(List.of(publisher.deadLetter(source, raw, index, field, error)));
     }
 
     /** Records seen so far (accepted and rejected; blank lines are not records). */

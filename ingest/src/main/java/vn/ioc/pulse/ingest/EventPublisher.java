@@ -38,6 +38,15 @@ public final class EventPublisher implements AutoCloseable {
     private volatile Metric bufferAvailable;
 
     public EventPublisher(IngestConfig config) {
+        this.bufferBytes = config.producerBufferBytes();
+        this.producer = new KafkaProducer<>(producerProperties(config), new StringSerializer(), new StringSerializer());
+    }
+
+    /**
+     * The gateway's producer settings: idempotent, acks=all, batching, buffer and timeouts from {@code config}
+     * (public so a benchmark baseline sends with exactly the same delivery settings).
+     */
+    public static Properties producerProperties(IngestConfig config) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -50,8 +59,7 @@ public final class EventPublisher implements AutoCloseable {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, config.kafkaTimeoutMs());
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, config.producerBufferBytes());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "ioc-ingest");
-        this.bufferBytes = config.producerBufferBytes();
-        this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        return p;
     }
 
     /**
@@ -96,7 +104,14 @@ public final class EventPublisher implements AutoCloseable {
         return acks;
     }
 
-    /** Sends a rejected input with the reason to the dead-letter topic. */
+    /**
+     * Longest input kept in a dead letter, in chars; longer input is cut (the letter says so) so that even escaped
+     * (a control char becomes 6) it stays under Kafka's 1 MiB default request size — a letter Kafka refused would
+     * fail its request over and over.
+     */
+    static final int MAX_DEAD_LETTER_INPUT = 128 * 1024;
+
+    /** Sends a rejected input with the reason to the dead-letter topic (input cut at {@value #MAX_DEAD_LETTER_INPUT}). */
     public CompletableFuture<Void> deadLetter(String source, String input, Integer index, String field, String error) {
         ObjectNode o = EventCodec.mapper().createObjectNode();
         o.put("source", source);
@@ -106,9 +121,18 @@ public final class EventPublisher implements AutoCloseable {
         o.put("field", field);
         o.put("error", error);
         o.put("rejected_at", KpiValue.formatTime(Instant.now()));
-        o.put("input", input);
+        o.put("input", cut(input));
         LOG.info("dead-letter from {} record {}: {}", source, index, error);
         return send(new ProducerRecord<>(Topics.DEAD_LETTER, null, o.toString()));
+    }
+
+    private static String cut(String input) {
+        if (input.length() <= MAX_DEAD_LETTER_INPUT) {
+            return input;
+        }
+        int cut = Character.isHighSurrogate(input.charAt(MAX_DEAD_LETTER_INPUT - 1)) ? MAX_DEAD_LETTER_INPUT - 1
+                : MAX_DEAD_LETTER_INPUT;
+        return input.substring(0, cut) + "…[cut at " + cut + " of " + input.length() + " chars]";
     }
 
     private CompletableFuture<Void> send(ProducerRecord<String, String> record) {
