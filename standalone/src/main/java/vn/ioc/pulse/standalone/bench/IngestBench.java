@@ -61,7 +61,7 @@ public final class IngestBench {
             IngestConfig config = new IngestConfig(0, kafka.bootstrapServers(), 64L << 20, 100_000, 30_000)
                     .withBuffer(64L << 20, 0.25);
             // warm-up of both paths (JIT, metadata), not measured
-            producerRun(kafka.bootstrapServers(), lines.subList(0, Math.min(50_000, events)), keys, config);
+            producerRun(lines.subList(0, Math.min(50_000, events)), keys, config);
             Vertx vertx = Vertx.vertx();
             EventPublisher publisher = new EventPublisher(config);
             IngestVerticle gateway = new IngestVerticle(config, publisher);
@@ -75,7 +75,7 @@ public final class IngestBench {
             long[] latencies = new long[rounds * ((events + batch - 1) / batch)];
             int perRound = (events + batch - 1) / batch;
             for (int r = 0; r < rounds; r++) {
-                producerRates[r] = producerRun(kafka.bootstrapServers(), lines, keys, config);
+                producerRates[r] = producerRun(lines, keys, config);
                 long[] roundLatencies = new long[perRound];
                 gatewayRates[r] = gatewayRun(uri, lines, batch, connections, roundLatencies);
                 System.arraycopy(roundLatencies, 0, latencies, r * perRound, perRound);
@@ -104,16 +104,14 @@ public final class IngestBench {
         return sorted[sorted.length / 2];
     }
 
-    /** Events/s of a plain producer sending every line keyed like the gateway and waiting for every ack. */
-    private static double producerRun(String bootstrap, List<String> lines, List<String> keys, IngestConfig config)
+    /**
+     * Events/s of a plain producer — the gateway's own producer settings — sending every line keyed like the gateway
+     * and waiting for every ack.
+     */
+    private static double producerRun(List<String> lines, List<String> keys, IngestConfig config)
             throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, (int) Math.min(256 * 1024, config.producerBufferBytes() / 8));
-        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, config.producerBufferBytes());
+        Properties p = EventPublisher.producerProperties(config);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-baseline");
         long start = System.nanoTime();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new StringSerializer())) {
