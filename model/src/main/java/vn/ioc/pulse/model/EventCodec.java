@@ -26,6 +26,27 @@ public final class EventCodec {
     /** Deepest JSON nesting accepted; deeper documents are rejected before they cost stack or memory. */
     public static final int MAX_NESTING_DEPTH = 64;
 
+    /*
+     * Ranges (docs/openapi.yaml, "Bounds"): every number and time an event carries has a sane range, so that no
+     * contract-valid event can make arithmetic downstream overflow or run for centuries of calendar.
+     */
+    /** Earliest accepted timestamp (inclusive): 2000-01-01T00:00:00+07:00. */
+    public static final Instant EARLIEST = Instant.parse("1999-12-31T17:00:00Z");
+    /** Latest accepted timestamp (exclusive): 2100-01-01T00:00:00+07:00. */
+    public static final Instant LATEST = Instant.parse("2099-12-31T17:00:00Z");
+    /** Largest {@code regulated_duration.value} per unit: about four years of working or calendar time. */
+    public static final long MAX_WORKING_DAYS = 1_000;
+    public static final long MAX_DAYS = 1_461;
+    public static final long MAX_HOURS = 8_000;
+    /** Largest {@code sequence} (Java int range). */
+    public static final long MAX_SEQUENCE = Integer.MAX_VALUE;
+    /** Largest {@code latency_ms}: one day. */
+    public static final long MAX_LATENCY_MS = 86_400_000L;
+    /** Largest {@code amount_vnd}: one thousand billion đồng. */
+    public static final long MAX_AMOUNT_VND = 1_000_000_000_000L;
+    /** Longest code (procedure, field, agency, commune, feedback id, source system). */
+    public static final int MAX_CODE_LENGTH = 128;
+
     private static final ObjectMapper MAPPER = newMapper();
     private static final Pattern TIMESTAMP = Pattern.compile(
             "(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d+))?)?(Z|([+-])(\\d{2}):?(\\d{2}))");
@@ -75,20 +96,14 @@ public final class EventCodec {
     }
 
     private static CaseEvent parseCase(Obj o) throws ValidationException {
-        String eventId = o.requiredString("event_id", 128);
-        String dossier = o.requiredString("dossier_code", 64);
+        String eventId = o.requiredId("event_id", 128);
+        String dossier = o.requiredId("dossier_code", 64);
         CaseEventType type = o.requiredEnum("type", CaseEventType.class);
         Instant occurred = o.requiredTime("occurred_at");
-        Long sequence = o.optionalLong("sequence");
-        if (sequence != null && sequence < 0) {
-            throw new ValidationException("sequence", "must be >= 0, got " + sequence);
-        }
-        Long status = o.optionalLong("status_code");
-        if (status != null && (status < 1 || status > 10)) {
-            throw new ValidationException("status_code", "must be 1-10, got " + status);
-        }
-        String procedure = o.optionalString("procedure_code");
-        String agency = o.optionalString("agency_code");
+        Long sequence = o.optionalLong("sequence", 0, MAX_SEQUENCE);
+        Long status = o.optionalLong("status_code", 1, 10);
+        String procedure = o.optionalScopeCode("procedure_code");
+        String agency = o.optionalScopeCode("agency_code");
         CaseEvent.Channel channel = o.optionalEnum("channel", CaseEvent.Channel.class);
         Instant due = o.optionalTime("due_at");
         RegulatedDuration duration = regulatedDuration(o);
@@ -112,11 +127,11 @@ public final class EventCodec {
             throw new ValidationException("rating", "required on RATED");
         }
         return new CaseEvent(eventId, dossier, type, occurred, sequence == null ? 0 : sequence,
-                status == null ? null : status.intValue(), procedure, o.optionalString("field_code"), agency,
-                o.optionalString("commune_code"), channel, o.optionalEnum("service_level", CaseEvent.ServiceLevel.class),
+                status == null ? null : status.intValue(), procedure, o.optionalScopeCode("field_code"), agency,
+                o.optionalScopeCode("commune_code"), channel, o.optionalEnum("service_level", CaseEvent.ServiceLevel.class),
                 o.optionalEnum("applicant_type", CaseEvent.ApplicantType.class), o.optionalTime("received_at"), due,
                 duration, o.optionalBoolean("fee_required"), payment, digitisation(o), rating,
-                o.optionalString("source_system"));
+                o.optionalId("source_system", MAX_CODE_LENGTH));
     }
 
     private static RegulatedDuration regulatedDuration(Obj o) throws ValidationException {
@@ -124,14 +139,21 @@ public final class EventCodec {
         if (d == null) {
             return null;
         }
-        Long value = d.optionalLong("value");
+        Long value = d.optionalLong("value", 0, Long.MAX_VALUE);
         if (value == null) {
             throw new ValidationException("regulated_duration.value", "required");
         }
-        if (value < 0) {
-            throw new ValidationException("regulated_duration.value", "must be >= 0, got " + value);
+        CaseEvent.DurationUnit unit = d.requiredEnum("unit", CaseEvent.DurationUnit.class);
+        long max = switch (unit) {
+            case WORKING_DAY -> MAX_WORKING_DAYS;
+            case DAY -> MAX_DAYS;
+            case HOUR -> MAX_HOURS;
+        };
+        if (value > max) {
+            throw new ValidationException("regulated_duration.value", "must be at most " + max + " for unit " + unit
+                    + " (about four years), got " + value);
         }
-        return new RegulatedDuration(value, d.requiredEnum("unit", CaseEvent.DurationUnit.class));
+        return new RegulatedDuration(value, unit);
     }
 
     private static Payment payment(Obj o, CaseEventType type) throws ValidationException {
@@ -163,12 +185,12 @@ public final class EventCodec {
     }
 
     private static ServiceEvent parseService(Obj o) throws ValidationException {
-        String eventId = o.requiredString("event_id", 128);
+        String eventId = o.requiredId("event_id", 128);
         ServiceEvent.Type type = o.requiredEnum("type", ServiceEvent.Type.class);
         Instant occurred = o.requiredTime("occurred_at");
         ServiceEvent.Component component = o.optionalEnum("component", ServiceEvent.Component.class);
         ServiceEvent.State state = o.optionalEnum("state", ServiceEvent.State.class);
-        String feedbackId = o.optionalString("feedback_id");
+        String feedbackId = o.optionalId("feedback_id", MAX_CODE_LENGTH);
         ServiceEvent.Reaction reaction = o.optionalEnum("reaction", ServiceEvent.Reaction.class);
         ServiceEvent.Action action = o.optionalEnum("action", ServiceEvent.Action.class);
         switch (type) {
@@ -196,9 +218,10 @@ public final class EventCodec {
             default -> {
             }
         }
-        return new ServiceEvent(eventId, type, occurred, component, state, o.optionalLong("latency_ms"),
-                o.optionalString("agency_code"), o.optionalString("commune_code"), o.optionalString("procedure_code"),
-                o.optionalString("dossier_code"), feedbackId, reaction, o.optionalLong("amount_vnd"),
+        return new ServiceEvent(eventId, type, occurred, component, state,
+                o.optionalLong("latency_ms", 0, MAX_LATENCY_MS), o.optionalScopeCode("agency_code"),
+                o.optionalScopeCode("commune_code"), o.optionalScopeCode("procedure_code"),
+                o.optionalId("dossier_code", 64), feedbackId, reaction, o.optionalLong("amount_vnd", 0, MAX_AMOUNT_VND),
                 o.optionalEnum("gateway", CaseEvent.Gateway.class), action);
     }
 
@@ -231,7 +254,12 @@ public final class EventCodec {
                 offset = ZoneOffset.ofHoursMinutes(sign * digits(text, m.start(10), m.end(10)),
                         sign * digits(text, m.start(11), m.end(11)));
             }
-            return local.toInstant(offset);
+            Instant t = local.toInstant(offset);
+            if (t.isBefore(EARLIEST) || !t.isBefore(LATEST)) {
+                throw new ValidationException(field, "out of range: '" + abbreviate(text)
+                        + "' is not between 2000-01-01T00:00+07:00 and 2099-12-31T23:59:59+07:00");
+            }
+            return t;
         } catch (DateTimeException e) {
             throw new ValidationException(field, "impossible date or time '" + abbreviate(text) + "': " + e.getMessage());
         }
@@ -282,6 +310,48 @@ public final class EventCodec {
             return s;
         }
 
+        /** A required identifier: at most {@code maxLength} characters, no control characters. */
+        String requiredId(String name, int maxLength) throws ValidationException {
+            String s = requiredString(name, maxLength);
+            checkNoControl(name, s);
+            return s;
+        }
+
+        /** An optional identifier: at most {@code maxLength} characters, no control characters. */
+        String optionalId(String name, int maxLength) throws ValidationException {
+            String s = optionalString(name);
+            if (s == null) {
+                return null;
+            }
+            if (s.length() > maxLength) {
+                throw new ValidationException(path(name), "longer than " + maxLength + " characters");
+            }
+            checkNoControl(name, s);
+            return s;
+        }
+
+        /**
+         * An optional code that becomes a KPI scope id (agency, commune, field, procedure): an identifier that also
+         * has no '/' (the KPI key {@code kpi/scope_type/scope_id/window} is split on it).
+         */
+        String optionalScopeCode(String name) throws ValidationException {
+            String s = optionalId(name, MAX_CODE_LENGTH);
+            if (s != null && s.indexOf('/') >= 0) {
+                throw new ValidationException(path(name), "must not contain '/': '" + abbreviate(s) + "'");
+            }
+            return s;
+        }
+
+        private void checkNoControl(String name, String s) throws ValidationException {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c < 0x20 || c == 0x7f) {
+                    throw new ValidationException(path(name), "contains a control character (U+"
+                            + String.format("%04X", (int) c) + ") at position " + i);
+                }
+            }
+        }
+
         String optionalString(String name) throws ValidationException {
             JsonNode v = present(name);
             if (v == null) {
@@ -302,6 +372,16 @@ public final class EventCodec {
                 throw new ValidationException(path(name), "must be a JSON integer, got " + kind(v) + " " + v);
             }
             return v.longValue();
+        }
+
+        /** An optional JSON integer within [min, max]. */
+        Long optionalLong(String name, long min, long max) throws ValidationException {
+            Long v = optionalLong(name);
+            if (v != null && (v < min || v > max)) {
+                throw new ValidationException(path(name), "must be " + (v < min ? ">= " + min : "<= " + max)
+                        + ", got " + v);
+            }
+            return v;
         }
 
         Boolean optionalBoolean(String name) throws ValidationException {

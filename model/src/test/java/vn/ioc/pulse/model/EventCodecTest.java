@@ -329,13 +329,13 @@ class EventCodecTest {
         }
 
         @Test
-        @DisplayName("sequence is 0 when absent and keeps its exact value when given, including 0 and large values")
+        @DisplayName("sequence is 0 when absent and keeps its exact value when given, from 0 up to 2^31 - 1")
         void sequenceValues() {
             assertThat(parseCase(MIN_PROCESSING).sequence()).isZero();
             assertThat(parseCase(with(MIN_PROCESSING, "sequence", "0")).sequence()).isZero();
             assertThat(parseCase(with(MIN_PROCESSING, "sequence", "42")).sequence()).isEqualTo(42L);
-            assertThat(parseCase(with(MIN_PROCESSING, "sequence", "9007199254740993")).sequence())
-                    .isEqualTo(9_007_199_254_740_993L);
+            assertThat(parseCase(with(MIN_PROCESSING, "sequence", "2147483647")).sequence())
+                    .isEqualTo(2_147_483_647L);
         }
 
         @ParameterizedTest(name = "status_code {0}")
@@ -719,6 +719,117 @@ class EventCodecTest {
     }
 
     // ---------------------------------------------------------------------------------------------------------
+
+    @Nested
+    @DisplayName("Bounds: every number and time has a sane range (docs/openapi.yaml), errors name the field")
+    class Bounds {
+        /** The hardening issue's poison event: a contract-shaped RECEIVED with a Long.MAX_VALUE HOUR duration. */
+        private static final String POISON = """
+                {"schema":"ioc.case.v1","event_id":"p1","dossier_code":"P1","type":"RECEIVED",
+                 "occurred_at":"2026-12-07T10:00:00+07:00","procedure_code":"2.000815","agency_code":"X",
+                 "channel":"ONLINE","regulated_duration":{"value":9223372036854775807,"unit":"HOUR"}}""";
+
+        @Test
+        @DisplayName("The poison event of the hardening issue is rejected naming regulated_duration.value")
+        void poisonEvent() {
+            assertRejectedNaming(POISON, "regulated_duration.value");
+        }
+
+        @ParameterizedTest(name = "{1} {0}")
+        @CsvSource({
+                "1000, WORKING_DAY, true", "1001, WORKING_DAY, false",
+                "1461, DAY,         true", "1462, DAY,         false",
+                "8000, HOUR,        true", "8001, HOUR,        false",
+                "0,    HOUR,        true", "9223372036854775807, WORKING_DAY, false"
+        })
+        @DisplayName("regulated_duration.value is at most 1000 working days, 1461 days or 8000 hours (about four years)")
+        void durationLimits(long value, String unit, boolean accepted) {
+            String json = with(without(MIN_RECEIVED, "due_at"), "regulated_duration",
+                    "{\"value\": " + value + ", \"unit\": \"" + unit + "\"}");
+            if (accepted) {
+                assertThat(parseCase(json).regulatedDuration().value()).isEqualTo(value);
+            } else {
+                assertRejectedNaming(json, "regulated_duration.value");
+            }
+        }
+
+        @ParameterizedTest(name = "{0} = {1}")
+        @CsvSource({
+                "occurred_at, 1999-12-31T23:59:59+07:00",
+                "occurred_at, 1999-12-31T16:59:59Z",
+                "occurred_at, 0001-01-01T00:00:00Z",
+                "occurred_at, 9999-12-31T23:59:59Z",
+                "occurred_at, 2100-01-01T00:00:00+07:00",
+                "received_at, 1970-01-01T00:00:00Z",
+                "due_at,      2150-06-01T17:00:00+07:00"
+        })
+        @DisplayName("A timestamp before 2000-01-01 or from 2100-01-01 (+07:00) is an error naming the field")
+        void timestampsOutOfEra(String field, String text) {
+            assertRejectedNaming(with(MIN_RECEIVED, field, "\"" + text + "\""), field);
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(strings = {"2000-01-01T00:00:00+07:00", "1999-12-31T17:00:00Z", "2099-12-31T23:59:59+07:00"})
+        @DisplayName("The first and last instants of the accepted era are accepted")
+        void eraEdges(String text) {
+            assertThat(parseCase(with(MIN_PROCESSING, "occurred_at", "\"" + text + "\"")).occurredAt())
+                    .isEqualTo(java.time.OffsetDateTime.parse(text).toInstant());
+        }
+
+        @Test
+        @DisplayName("A clock tick outside the era is an error naming now")
+        void clockOutOfEra() {
+            assertRejectedNaming(with(MIN_CLOCK, "now", "\"9999-01-01T00:00:00Z\""), "now");
+        }
+
+        @ParameterizedTest(name = "sequence {0}")
+        @ValueSource(strings = {"2147483648", "9223372036854775807"})
+        @DisplayName("A sequence beyond 2^31 - 1 is an error naming sequence")
+        void sequenceTooLarge(String value) {
+            assertRejectedNaming(with(MIN_PROCESSING, "sequence", value), "sequence");
+        }
+
+        @ParameterizedTest(name = "{0} = {1}")
+        @CsvSource({"latency_ms, -1", "latency_ms, 86400001", "amount_vnd, -5", "amount_vnd, 1000000000001",
+                "latency_ms, 99999999999999999999"})
+        @DisplayName("latency_ms outside 0 to one day and amount_vnd outside 0 to 10^12 are errors naming the field")
+        void serviceNumbers(String field, String value) {
+            assertRejectedNaming(with(MIN_PAYMENT_INITIATED, field, value), field);
+        }
+
+        @Test
+        @DisplayName("latency_ms and amount_vnd at their limits are accepted")
+        void serviceNumbersAtLimits() {
+            ServiceEvent e = parseService(with(with(MIN_PAYMENT_INITIATED, "latency_ms", "86400000"),
+                    "amount_vnd", "1000000000000"));
+            assertThat(e.latencyMs()).isEqualTo(86_400_000L);
+            assertThat(e.amountVnd()).isEqualTo(1_000_000_000_000L);
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(strings = {"agency_code", "commune_code", "field_code", "procedure_code"})
+        @DisplayName("A scope code longer than 128 characters, with a '/' or a control character is an error naming it")
+        void scopeCodes(String field) {
+            assertRejectedNaming(with(FULL_CASE, field, "\"" + "a".repeat(129) + "\""), field);
+            assertRejectedNaming(with(FULL_CASE, field, "\"STP/1\""), field);
+            assertRejectedNaming(with(FULL_CASE, field, "\"STP\\u0000\""), field);
+            assertThat(parseCase(with(FULL_CASE, field, "\"" + "a".repeat(128) + "\""))).isNotNull();
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(strings = {"event_id", "dossier_code"})
+        @DisplayName("An identifier with a control character is an error naming it")
+        void idControlCharacters(String field) {
+            assertRejectedNaming(with(MIN_PROCESSING, field, "\"a\\nb\""), field);
+        }
+
+        @Test
+        @DisplayName("Vietnamese letters and dots in codes are accepted")
+        void vietnameseCodes() {
+            assertThat(parseCase(with(FULL_CASE, "agency_code", "\"Sở Tư pháp.H52\"")).agencyCode())
+                    .isEqualTo("Sở Tư pháp.H52");
+        }
+    }
 
     @Nested
     @DisplayName("Ranges, lengths and enum values")
