@@ -1,16 +1,33 @@
 package vn.ioc.pulse.dashboard;
 
 import java.util.Map;
+import vn.ioc.pulse.web.ServerLimits;
 
 /**
  * Configuration of the dashboard API, read once from environment variables (defaults in brackets):
  * {@code IOC_DASHBOARD_PORT} [8080], {@code IOC_KAFKA_BOOTSTRAP} [localhost:9092], {@code IOC_INFLUX_URL} [none:
  * KPI history kept in memory from the KPI topic], {@code IOC_INFLUX_DB} [ioc], {@code IOC_INFLUX_TOKEN} [none],
  * {@code IOC_HISTORY_MEMORY_POINTS} [300000 in all series together, ≈ 50 MB; at most 10000 per series]: the bound of
- * the in-memory history.
+ * the in-memory history; bind address, connection cap and timeouts from {@link ServerLimits#fromEnv}
+ * ({@code IOC_BIND_ADDRESS} [0.0.0.0], {@code IOC_HTTP_MAX_CONNECTIONS} [25000] …).
  */
 public record DashboardConfig(int port, String kafkaBootstrap, String influxUrl, String influxDb, String influxToken,
-                              int historyMemoryPoints) {
+                              int historyMemoryPoints, ServerLimits limits) {
+
+    /** Connections (wall screens' WebSockets included) held at most unless {@code IOC_HTTP_MAX_CONNECTIONS} says. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 25_000;
+
+    /** Loopback-only defaults for the server limits (tests). */
+    public DashboardConfig(int port, String kafkaBootstrap, String influxUrl, String influxDb, String influxToken,
+                           int historyMemoryPoints) {
+        this(port, kafkaBootstrap, influxUrl, influxDb, influxToken, historyMemoryPoints,
+                ServerLimits.defaults(DEFAULT_MAX_CONNECTIONS).withBindAddress("127.0.0.1"));
+    }
+
+    public DashboardConfig withPort(int newPort) {
+        return new DashboardConfig(newPort, kafkaBootstrap, influxUrl, influxDb, influxToken, historyMemoryPoints,
+                limits);
+    }
 
     public static DashboardConfig fromEnv(Map<String, String> env) {
         String influx = env.get("IOC_INFLUX_URL");
@@ -20,6 +37,7 @@ public record DashboardConfig(int port, String kafkaBootstrap, String influxUrl,
                 influx == null || influx.isBlank() ? null : influx,
                 env.getOrDefault("IOC_INFLUX_DB", "ioc"),
                 env.get("IOC_INFLUX_TOKEN"),
-                Integer.parseInt(env.getOrDefault("IOC_HISTORY_MEMORY_POINTS", "300000")));
+                Integer.parseInt(env.getOrDefault("IOC_HISTORY_MEMORY_POINTS", "300000")),
+                ServerLimits.fromEnv(env, DEFAULT_MAX_CONNECTIONS));
     }
 }

@@ -17,11 +17,17 @@ public final class DashboardMain {
 
     /** The verticle for a configuration: InfluxDB history when configured, else in memory from the KPI topic. */
     public static DashboardVerticle verticle(DashboardConfig config) {
+        return verticle(config, java.util.List.of());
+    }
+
+    /** As {@link #verticle(DashboardConfig)}, with more readiness checks (the demo adds the KPI job's state). */
+    public static DashboardVerticle verticle(DashboardConfig config,
+                                             java.util.List<vn.ioc.pulse.web.Readiness.Check> extraChecks) {
         boolean memory = config.influxUrl() == null;
         KpiHistoryStore store = memory
                 ? new InMemoryKpiHistoryStore(10_000, config.historyMemoryPoints())
                 : new InfluxKpiHistoryStore(config.influxUrl(), config.influxDb(), config.influxToken());
-        return new DashboardVerticle(config, store, memory, KpiCatalog.load());
+        return new DashboardVerticle(config, store, memory, KpiCatalog.load(), extraChecks);
     }
 
     public static void main(String[] args) {

@@ -28,6 +28,9 @@ import vn.ioc.pulse.model.KpiCatalog;
 import vn.ioc.pulse.model.KpiValue;
 import vn.ioc.pulse.model.ValidationException;
 import vn.ioc.pulse.store.KpiHistoryStore;
+import vn.ioc.pulse.web.HttpGuard;
+import vn.ioc.pulse.web.Problems;
+import vn.ioc.pulse.web.Readiness;
 
 /**
  * The dashboard API (CONTRACT.md §5): latest KPI values over REST, KPI history from the history store, the KPI
@@ -37,6 +40,8 @@ import vn.ioc.pulse.store.KpiHistoryStore;
 public final class DashboardVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardVerticle.class);
     private static final Pattern STEP = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    /** Interval of the WebSocket ping frames the server sends to every screen. */
+    static final long PING_MS = 20_000;
 
     private final DashboardConfig config;
     private final KpiHistoryStore history;
@@ -44,6 +49,9 @@ public final class DashboardVerticle extends VerticleBase {
     private final KpiCatalog catalog;
     private final KpiCache cache = new KpiCache();
     private final Set<Screen> screens = ConcurrentHashMap.newKeySet();
+    private final List<Readiness.Check> extraChecks;
+    private HttpGuard guard;
+    private long pinger = -1;
     private KpiUpdatesConsumer consumer;
     private Admin admin;
     private HttpServer server;
@@ -54,6 +62,13 @@ public final class DashboardVerticle extends VerticleBase {
      */
     public DashboardVerticle(DashboardConfig config, KpiHistoryStore history, boolean historyFromTopic,
                              KpiCatalog catalog) {
+        this(config, history, historyFromTopic, catalog, List.of());
+    }
+
+    /** With more readiness checks (the demo adds the KPI job's state). */
+    public DashboardVerticle(DashboardConfig config, KpiHistoryStore history, boolean historyFromTopic,
+                             KpiCatalog catalog, List<Readiness.Check> extraChecks) {
+        this.extraChecks = List.copyOf(extraChecks);
         this.config = config;
         this.history = history;
         this.historyFromTopic = historyFromTopic;
@@ -64,33 +79,76 @@ public final class DashboardVerticle extends VerticleBase {
     public Future<?> start() {
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000));
+        guard = new HttpGuard(vertx, "dashboard API", config.limits());
         Router router = Router.router(vertx);
+        router.route().handler(guard.handler());
+        Problems.install(router);
         router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-        router.get("/ready").handler(this::ready);
+        Readiness readiness = new Readiness()
+                .add("kafka", this::checkKafka)
+                .add("kpi_cache", () -> {
+                    if (!consumer.caughtUp()) {
+                        throw new IllegalStateException("LOADING: still reading the KPI topic");
+                    }
+                    return "HYDRATED";
+                })
+                .add("history_store", () -> {
+                    if (!history.ping()) {
+                        throw new IllegalStateException("history store does not answer");
+                    }
+                    return "UP";
+                })
+                .addAll(extraChecks);
+        router.get("/ready").handler(ctx -> readiness.handle(vertx, ctx));
+        router.get("/ws/v1").handler(ctx -> ctx.request().toWebSocket()
+                .onSuccess(this::screen)
+                .onFailure(e -> LOG.debug("WebSocket handshake from {} failed: {}", ctx.request().remoteAddress(),
+                        e.toString())));
         router.get("/api/v1/kpis").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .end(catalog.toJson().toString()));
         router.get("/api/v1/kpis/values").handler(this::values);
         router.get("/api/v1/kpis/:kpi/history").handler(this::history);
         consumer = new KpiUpdatesConsumer(config.kafkaBootstrap(), batch -> context.runOnContext(v -> apply(batch)))
                 .start();
-        // No h2c upgrade: the JDK HttpClient (which offers one by default) failed on a large values answer with a
-        // frame-size protocol error; such clients are served HTTP/1.1 (HTTP/2 belongs on the TLS front proxy).
-        return vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
-                .webSocketHandler(this::screen)
+        // Screens' WebSockets see traffic at least every PING_MS, so the idle timeout closes only dead connections.
+        pinger = vertx.setPeriodic(PING_MS, id -> {
+            for (Screen s : screens) {
+                s.ping();
+            }
+        });
+        // HTTP/1.1 only (no h2c: the JDK HttpClient's upgrade failed on a large answer), timeouts and the connection
+        // cap: HttpGuard (docs/reliability.md).
+        return guard.install(vertx.createHttpServer(guard.options()))
                 .requestHandler(router)
-                .listen(config.port())
+                .listen(config.port(), config.limits().bindAddress())
                 .onSuccess(s -> {
                     server = s;
-                    LOG.info("dashboard API listening on port {} (Kafka {}, history {})", s.actualPort(),
-                            config.kafkaBootstrap(), config.influxUrl() == null ? "in memory" : config.influxUrl());
+                    LOG.info("dashboard API listening on {}:{} (Kafka {}, history {})", config.limits().bindAddress(),
+                            s.actualPort(), config.kafkaBootstrap(),
+                            config.influxUrl() == null ? "in memory" : config.influxUrl());
                 });
     }
 
+    /** Closes the Kafka consumer and admin client on a worker thread: closing blocks, the event loop must not. */
     @Override
     public Future<?> stop() {
-        consumer.close();
-        admin.close(Duration.ofSeconds(2));
-        return Future.succeededFuture();
+        vertx.cancelTimer(pinger);
+        return vertx.executeBlocking(() -> {
+            consumer.close();
+            admin.close(Duration.ofSeconds(2));
+            return null;
+        });
+    }
+
+    private String checkKafka() throws Exception {
+        try {
+            admin.describeCluster().clusterId().get(3, TimeUnit.SECONDS);
+            return "UP";
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Kafka " + config.kafkaBootstrap() + " did not answer within 3 s");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("Kafka " + config.kafkaBootstrap() + ": " + e.getCause().getMessage());
+        }
     }
 
     public int port() {
@@ -182,15 +240,30 @@ public final class DashboardVerticle extends VerticleBase {
         }
     }
 
+    /** Largest history step: one year (a larger one is a typo; it would also overflow). */
+    static final Duration MAX_STEP = Duration.ofDays(366);
+
     static Duration step(String v) {
         if (v == null || v.isBlank()) {
             return null;
         }
         Matcher m = STEP.matcher(v);
-        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-            throw new IllegalArgumentException("query parameter 'step' must be a positive duration like 30s, 5m, 1h, 1d");
+        String usage = "query parameter 'step' must be a positive duration up to 366d like 30s, 5m, 1h, 1d, got '"
+                + (v.length() > 40 ? v.substring(0, 40) + "…" : v) + "'";
+        if (!m.matches() || m.group(1).length() > 9 || Long.parseLong(m.group(1)) == 0) {
+            throw new IllegalArgumentException(usage);
         }
         long n = Long.parseLong(m.group(1));
+        long millis = switch (m.group(2)) {
+            case "ms" -> n;
+            case "s" -> n * 1_000;
+            case "m" -> n * 60_000;
+            case "h" -> n * 3_600_000;
+            default -> n * 86_400_000;
+        };
+        if (millis > MAX_STEP.toMillis()) {
+            throw new IllegalArgumentException(usage);
+        }
         return switch (m.group(2)) {
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
@@ -200,37 +273,11 @@ public final class DashboardVerticle extends VerticleBase {
         };
     }
 
-    private void ready(RoutingContext ctx) {
-        vertx.executeBlocking(() -> {
-            Map<String, Object> checks = new HashMap<>();
-            boolean kafka;
-            try {
-                admin.describeCluster().clusterId().get(3, TimeUnit.SECONDS);
-                kafka = true;
-            } catch (Exception e) {
-                kafka = false;
-            }
-            checks.put("kafka", kafka ? "UP" : "DOWN");
-            checks.put("kpi_cache", consumer.caughtUp() ? "HYDRATED" : "LOADING");
-            boolean store = history.ping();
-            checks.put("history_store", store ? "UP" : "DOWN");
-            checks.put("ready", kafka && store && consumer.caughtUp());
-            return new JsonObject(checks);
-        }).onSuccess(json -> ctx.response().setStatusCode(json.getBoolean("ready") ? 200 : 503)
-                .putHeader("Content-Type", "application/json").end(json.encode()))
-                .onFailure(e -> problem(ctx, 503, "readiness check failed: " + e));
-    }
-
     private static void problem(RoutingContext ctx, int status, String detail) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json")
-                .end(new JsonObject().put("type", "about:blank").put("status", status).put("detail", detail).encode());
+        Problems.send(ctx, status, Problems.title(status), detail);
     }
 
     private void screen(ServerWebSocket ws) {
-        if (!"/ws/v1".equals(ws.path())) {
-            ws.close((short) 1008, "unknown path " + ws.path() + "; use /ws/v1");
-            return;
-        }
         Screen screen = new Screen(ws);
         screens.add(screen);
         LOG.info("screen connected from {} ({} screens)", ws.remoteAddress(), screens.size());
@@ -299,6 +346,12 @@ public final class DashboardVerticle extends VerticleBase {
                 values.add(toJson(e));
             }
             ws.writeTextMessage(new JsonObject().put("type", "snapshot").put("id", id).put("values", values).encode());
+        }
+
+        void ping() {
+            if (!ws.isClosed()) {
+                ws.writePing(io.vertx.core.buffer.Buffer.buffer("hb"));
+            }
         }
 
         void update(KpiCache.Entry e) {

@@ -48,7 +48,7 @@ public final class BatchParser {
         }
         String trimmed = text.stripLeading();
         if (!ndjson && trimmed.startsWith("[")) {
-            return parseArray(text);
+            return parseArray(trimmed);
         }
         if (!ndjson) {
             try {
@@ -87,7 +87,12 @@ public final class BatchParser {
         }
     }
 
-    private static List<RawRecord> parseArray(String text) {
+    /**
+     * The elements of a JSON array. A syntax error anywhere in the array (or an array never closed) fails the whole
+     * body: after a syntax error the parser cannot tell where the following elements begin, so none of them is
+     * accepted and the answer (400) says so — never some elements accepted and the rest uncounted.
+     */
+    private static List<RawRecord> parseArray(String text) throws BodyException {
         List<RawRecord> records = new ArrayList<>();
         int index = 0;
         try (JsonParser parser = MAPPER.createParser(text)) {
@@ -95,8 +100,8 @@ public final class BatchParser {
             JsonToken token;
             while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
                 if (token == null) {
-                    records.add(new RawRecord(index, null, "", "malformed JSON: array not closed after element " + index));
-                    break;
+                    throw new BodyException("malformed JSON: the array is not closed after element " + index
+                            + "; nothing in this request was accepted: fix it and resend the whole array");
                 }
                 JsonNode element = ELEMENT_READER.readValue(parser);
                 records.add(new RawRecord(index, element, element.toString(), null));
@@ -109,18 +114,28 @@ public final class BatchParser {
             }
         } catch (IOException e) {
             String msg = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-            records.add(new RawRecord(index, null, text.length() > 4096 ? text.substring(0, 4096) : text,
-                    "malformed JSON at array element " + index + ": " + msg));
+            throw new BodyException("malformed JSON at array element " + index + ": " + msg + "; nothing in this "
+                    + "request was accepted (the elements after a syntax error cannot be told apart): fix it and "
+                    + "resend the whole array");
         }
         return records;
     }
 
+    /** A UTF-8 byte-order mark some Windows tools put first: ignored at the start of a body. */
+    static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+    /** Length of a leading UTF-8 byte-order mark in {@code data[from, to)}: 3 or 0. */
+    static int bomLength(byte[] data, int from, int to) {
+        return to - from >= 3 && data[from] == BOM[0] && data[from + 1] == BOM[1] && data[from + 2] == BOM[2] ? 3 : 0;
+    }
+
     private static String decodeUtf8(byte[] body) throws BodyException {
         try {
+            int skip = bomLength(body, 0, body.length);
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body)).toString();
+                    .decode(ByteBuffer.wrap(body, skip, body.length - skip)).toString();
         } catch (CharacterCodingException e) {
             throw new BodyException("body is not valid UTF-8: " + e.getMessage());
         }

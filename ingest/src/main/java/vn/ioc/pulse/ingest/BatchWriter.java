@@ -78,6 +78,9 @@ public final class BatchWriter {
      */
     public void acceptLines(byte[] data, int from, int to) throws Exception {
         int start = from;
+        if (nextLine == 0 && records == 0) {
+            start += BatchParser.bomLength(data, from, to); // a leading byte-order mark is ignored
+        }
         while (start < to) {
             int end = start;
             while (end < to && data[end] != '\n') {

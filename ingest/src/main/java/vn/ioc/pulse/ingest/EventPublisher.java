@@ -35,10 +35,13 @@ public final class EventPublisher implements AutoCloseable {
 
     private final KafkaProducer<String, String> producer;
     private final long bufferBytes;
+    private final String bootstrap;
     private volatile Metric bufferAvailable;
+    private org.apache.kafka.clients.admin.Admin admin;
 
     public EventPublisher(IngestConfig config) {
         this.bufferBytes = config.producerBufferBytes();
+        this.bootstrap = config.kafkaBootstrap();
         this.producer = new KafkaProducer<>(producerProperties(config), new StringSerializer(), new StringSerializer());
     }
 
@@ -153,8 +156,39 @@ public final class EventPublisher implements AutoCloseable {
         return ack;
     }
 
+    /**
+     * Readiness probe (blocking, up to 3 s): "UP" when the Kafka cluster answers, else throws with the reason. Uses
+     * a small admin client of its own, made on first use.
+     */
+    public String checkKafka() throws Exception {
+        org.apache.kafka.clients.admin.Admin a;
+        synchronized (this) {
+            if (admin == null) {
+                admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of(
+                        org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                        org.apache.kafka.clients.admin.AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000,
+                        org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
+                        org.apache.kafka.clients.admin.AdminClientConfig.CLIENT_ID_CONFIG, "ioc-ingest-ready"));
+            }
+            a = admin;
+        }
+        try {
+            a.describeCluster().clusterId().get(3, java.util.concurrent.TimeUnit.SECONDS);
+            return "UP";
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Kafka " + bootstrap + " did not answer within 3 s");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("Kafka " + bootstrap + ": " + e.getCause().getMessage());
+        }
+    }
+
     @Override
     public void close() {
-        producer.close();
+        synchronized (this) {
+            if (admin != null) {
+                admin.close(java.time.Duration.ofSeconds(1));
+            }
+        }
+        producer.close(java.time.Duration.ofSeconds(3));
     }
 }

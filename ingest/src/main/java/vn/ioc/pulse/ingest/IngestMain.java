@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
  * Runs the ingest gateway as its own deployable, configured from the environment ({@link IngestConfig}), with the
  * live clock (one tick per second to every event partition) unless {@code IOC_LIVE_CLOCK=off}. Ticks are
  * idempotent, so every gateway instance may run its own clock. Bearer-token auth is on unless {@code IOC_AUTH=off}
- * (see {@link vn.ioc.pulse.ingest.auth.BearerAuth.Config#fromEnv}); without a configured key it refuses to start.
+ * (see {@link vn.ioc.pulse.web.auth.BearerAuth.Config#fromEnv}); without a configured key it refuses to start.
  */
 public final class IngestMain {
     private static final Logger LOG = LoggerFactory.getLogger(IngestMain.class);

@@ -6,12 +6,15 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import vn.ioc.pulse.web.BodyReader;
+import vn.ioc.pulse.web.HttpGuard;
+import vn.ioc.pulse.web.Problems;
+import vn.ioc.pulse.web.RateWatch;
+import vn.ioc.pulse.web.Readiness;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +26,7 @@ import org.slf4j.LoggerFactory;
 import vn.ioc.pulse.ingest.BatchParser.BodyException;
 import vn.ioc.pulse.ingest.BatchParser.RawRecord;
 import vn.ioc.pulse.ingest.BatchWriter.TooLarge;
-import vn.ioc.pulse.ingest.auth.BearerAuth;
+import vn.ioc.pulse.web.auth.BearerAuth;
 import vn.ioc.pulse.ingest.portal.DongBoHoSoMapper;
 import vn.ioc.pulse.ingest.portal.DongBoHoSoPayload;
 import vn.ioc.pulse.model.EventCodec;
@@ -48,23 +51,46 @@ public final class IngestVerticle extends VerticleBase {
     private final IngestConfig config;
     private final EventPublisher publisher;
     private final DoubleSupplier freeBuffer;
+    private final List<Readiness.Check> extraChecks;
+    private HttpGuard guard;
     private HttpServer server;
 
     public IngestVerticle(IngestConfig config, EventPublisher publisher) {
-        this(config, publisher, publisher::freeBufferRatio);
+        this(config, publisher, publisher::freeBufferRatio, List.of());
+    }
+
+    /** With more readiness checks than Kafka (the demo adds the KPI job's state). */
+    public IngestVerticle(IngestConfig config, EventPublisher publisher, List<Readiness.Check> extraChecks) {
+        this(config, publisher, publisher::freeBufferRatio, extraChecks);
     }
 
     /** With the producer-buffer gauge given (tests). */
     IngestVerticle(IngestConfig config, EventPublisher publisher, DoubleSupplier freeBuffer) {
+        this(config, publisher, freeBuffer, List.of());
+    }
+
+    private IngestVerticle(IngestConfig config, EventPublisher publisher, DoubleSupplier freeBuffer,
+                           List<Readiness.Check> extraChecks) {
         this.config = config;
         this.publisher = publisher;
         this.freeBuffer = freeBuffer;
+        this.extraChecks = List.copyOf(extraChecks);
+    }
+
+    /** The server's self-protection (counters for tests and metrics). */
+    public HttpGuard guard() {
+        return guard;
     }
 
     @Override
     public Future<?> start() {
+        guard = new HttpGuard(vertx, "ingest gateway", config.limits());
         Router router = Router.router(vertx);
+        router.route().handler(guard.handler());
+        Problems.install(router);
         router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "UP")));
+        Readiness readiness = new Readiness().add("kafka", publisher::checkKafka).addAll(extraChecks);
+        router.get("/ready").handler(ctx -> readiness.handle(vertx, ctx));
         // Vert.x orders a route's handlers body → authentication → authorization → user. The token check and
         // admission (429, declared 413) are one route in front of every POST, so both run before any byte of a body
         // is read (an unauthenticated client cannot make the gateway buffer a body); then the streamed NDJSON route
@@ -73,27 +99,35 @@ public final class IngestVerticle extends VerticleBase {
         BearerAuth.protect(vertx, admission, config.auth());
         admission.handler(this::admit);
         router.post("/api/v1/events").consumes("application/x-ndjson").handler(this::streamNdjson);
-        router.post("/api/v1/events").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
-                .handler(this::postJson);
-        router.post("/api/v1/portal/dongbohoso")
-                .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
-                .handler(this::postPortalSync);
+        router.post("/api/v1/events").handler(ctx -> withBody(ctx, this::postJson));
+        router.post("/api/v1/portal/dongbohoso").handler(ctx -> withBody(ctx, this::postPortalSync));
         router.route().failureHandler(this::failure);
         if (!config.auth().enabled()) {
             LOG.warn("ingest AUTH IS OFF: anyone who reaches port {} can post events", config.port());
         }
         // Expect: 100-continue (curl sends it for large bodies) is answered at once; limits and auth still apply.
-        // No h2c upgrade: a POST offering one (the JDK HttpClient's default) with a streamed body hung; such clients
-        // are served HTTP/1.1 (HTTP/2 belongs on the TLS front proxy).
-        return vertx.createHttpServer(new HttpServerOptions().setHandle100ContinueAutomatically(true)
-                        .setHttp2ClearTextEnabled(false))
+        // HTTP/1.1 only, timeouts and the connection cap: HttpGuard (docs/reliability.md).
+        return guard.install(vertx.createHttpServer(guard.options()))
                 .requestHandler(router)
-                .listen(config.port())
+                .listen(config.port(), config.limits().bindAddress())
                 .onSuccess(s -> {
                     server = s;
-                    LOG.info("ingest gateway listening on port {} (Kafka {}, auth {})", s.actualPort(),
-                            config.kafkaBootstrap(), config.auth().enabled() ? "role " + config.auth().role() : "off");
+                    LOG.info("ingest gateway listening on {}:{} (Kafka {}, auth {})", config.limits().bindAddress(),
+                            s.actualPort(), config.kafkaBootstrap(),
+                            config.auth().enabled() ? "role " + config.auth().role() : "off");
                 });
+    }
+
+    /** Reads the whole body (size limit 413, minimum rate 408, both closing the connection), then {@code then}. */
+    private void withBody(RoutingContext ctx, java.util.function.BiConsumer<RoutingContext, byte[]> then) {
+        BodyReader.read(vertx, ctx, config.maxBodyBytes(), config.limits()).onComplete(ar -> {
+            if (ar.succeeded()) {
+                then.accept(ctx, ar.result().getBytes());
+            } else if (!(ar.cause() instanceof BodyReader.TooLarge || ar.cause() instanceof BodyReader.TooSlow)) {
+                LOG.debug("{} {}: body not read: {}", ctx.request().method(), ctx.request().path(), ar.cause().toString());
+                ctx.request().connection().close();
+            }
+        });
     }
 
     /** The port actually bound (differs from the configured one when that was 0). */
@@ -116,6 +150,7 @@ public final class IngestVerticle extends VerticleBase {
         }
         String length = ctx.request().getHeader("Content-Length");
         if (length != null && parseLong(length) > config.maxBodyBytes()) {
+            // answered before any byte of the body is read; the connection is closed after it (HttpGuard)
             ctx.response().putHeader("Connection", "close");
             problem(ctx, 413, "Payload too large", "request body of " + length + " bytes is larger than "
                     + config.maxBodyBytes() + " bytes: split it into several requests");
@@ -132,9 +167,8 @@ public final class IngestVerticle extends VerticleBase {
         }
     }
 
-    /** A JSON object or array body (read whole by the body handler), or several lines without the NDJSON type. */
-    private void postJson(RoutingContext ctx) {
-        byte[] body = body(ctx);
+    /** A JSON object or array body (read whole), or several lines without the NDJSON type. */
+    private void postJson(RoutingContext ctx, byte[] body) {
         respond(ctx, () -> {
             BatchWriter writer = writer("http");
             List<RawRecord> records;
@@ -171,10 +205,23 @@ public final class IngestVerticle extends VerticleBase {
             private Future<Void> tail = Future.succeededFuture();
             private int inFlight;
             private boolean failed;
+            private final RateWatch rate = new RateWatch(vertx, config.limits(), () -> {
+                if (!failed) {
+                    failed = true;
+                    BodyReader.reject(ctx, 408, "Request Timeout", rateDetail());
+                    done.tryFail(new BodyReader.TooSlow(rateDetail()));
+                }
+            });
+
+            private String rateDetail() {
+                return rate.detail() + " (records before this point may already be in Kafka: resending is safe, "
+                        + "duplicates are ignored)";
+            }
 
             void start() {
                 request.handler(this::data);
                 request.endHandler(v -> {
+                    rate.stop();
                     if (!failed) {
                         submit(pending.getBytes(), true);
                         pending = null;
@@ -188,6 +235,7 @@ public final class IngestVerticle extends VerticleBase {
                 if (failed) {
                     return;
                 }
+                rate.received(chunk.length());
                 received += chunk.length();
                 if (received > config.maxBodyBytes()) {
                     fail(new TooLarge("request body is larger than " + config.maxBodyBytes() + " bytes (records before "
@@ -214,6 +262,7 @@ public final class IngestVerticle extends VerticleBase {
                 inFlight++;
                 if (inFlight > 1) {
                     request.pause();
+                    rate.paused(); // Kafka is slower than the client: this wait is not the client's
                 }
                 tail = tail.compose(v -> vertx.executeBlocking(() -> {
                     writer.acceptLines(lines, 0, lines.length);
@@ -230,6 +279,7 @@ public final class IngestVerticle extends VerticleBase {
                     } else if (last) {
                         done.tryComplete(writer.finish());
                     } else if (inFlight <= 1 && !failed) {
+                        rate.resumed();
                         request.resume();
                     }
                 });
@@ -240,10 +290,11 @@ public final class IngestVerticle extends VerticleBase {
              * be paused) nor wanted, and the connection cannot serve another request.
              */
             private void fail(Throwable e) {
+                rate.stop();
                 if (!failed) {
                     failed = true;
-                    ctx.response().putHeader("Connection", "close")
-                            .endHandler(v -> request.connection().close());
+                    ctx.response().putHeader("Connection", "close");
+                    ctx.addEndHandler(v -> request.connection().close());
                     done.tryFail(e);
                 }
             }
@@ -257,8 +308,7 @@ public final class IngestVerticle extends VerticleBase {
      * {@code events} the case events written; a rejected snapshot is answered by its index in {@code data} and
      * dead-lettered with source {@code portal}. Same 202/400/413/429/503 semantics as {@code /api/v1/events}.
      */
-    private void postPortalSync(RoutingContext ctx) {
-        byte[] body = body(ctx);
+    private void postPortalSync(RoutingContext ctx, byte[] body) {
         respond(ctx, () -> {
             List<DongBoHoSoPayload.Snapshot> snapshots;
             try {
@@ -300,11 +350,6 @@ public final class IngestVerticle extends VerticleBase {
         return new BatchWriter(publisher, source, config.maxRecords(), config.maxLineBytes());
     }
 
-    private static byte[] body(RoutingContext ctx) {
-        Buffer buffer = ctx.body().buffer();
-        return buffer == null ? new byte[0] : buffer.getBytes();
-    }
-
     /** Runs {@code work} on a worker thread (the Kafka producer may block), then answers as {@link #answer}. */
     private void respond(RoutingContext ctx, Callable<BatchWriter.Result> work, boolean withEventCount,
                          String retrySafeBecause) {
@@ -329,6 +374,9 @@ public final class IngestVerticle extends VerticleBase {
                             .end(answer.toString());
                 })
                 .onFailure(e -> {
+                    if (e instanceof BodyReader.TooSlow) {
+                        return; // answered 408 already
+                    }
                     if (e instanceof TooLarge t) {
                         problem(ctx, 413, "Payload too large", t.getMessage());
                     } else if (e instanceof BodyException b) {
@@ -395,13 +443,6 @@ public final class IngestVerticle extends VerticleBase {
     }
 
     private static void problem(RoutingContext ctx, int status, String title, String detail) {
-        ObjectNode o = EventCodec.mapper().createObjectNode();
-        o.put("type", "about:blank");
-        o.put("title", title);
-        o.put("status", status);
-        o.put("detail", detail);
-        if (!ctx.response().ended()) {
-            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json").end(o.toString());
-        }
+        Problems.send(ctx, status, title, detail);
     }
 }

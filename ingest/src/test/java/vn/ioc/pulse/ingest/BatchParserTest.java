@@ -121,31 +121,45 @@ class BatchParserTest extends IngestTestBase {
     }
 
     @Test
-    @DisplayName("a truncated array keeps the elements before the error and ends with one error record")
-    void truncatedArray() throws Exception {
+    @DisplayName("a truncated array fails the whole body, naming the element and saying nothing was accepted")
+    void truncatedArray() {
         String body = array(A, B).replaceFirst("]$", "") + ",{\"schema\":\"ioc.case.v1\",\"event_id\":\"e-";
 
-        List<RawRecord> records = BatchParser.parse(utf8(body), NOT_NDJSON);
-
-        assertThat(records).extracting(RawRecord::index).containsExactly(0, 1, 2);
-        assertThat(records.subList(0, 2)).extracting(RawRecord::error).containsOnlyNulls();
-        assertThat(records.subList(0, 2)).extracting(r -> r.json().get("event_id").asText())
-                .containsExactly("e-a", "e-b");
-        assertThat(records.get(2).json()).isNull();
-        assertThat(records.get(2).error()).contains("malformed");
+        assertThatThrownBy(() -> BatchParser.parse(utf8(body), NOT_NDJSON))
+                .isInstanceOf(BatchParser.BodyException.class)
+                .hasMessageContaining("array element 2").hasMessageContaining("nothing in this request was accepted");
     }
 
     @Test
-    @DisplayName("an array that is never closed ends with an error record after its last element")
-    void unclosedArray() throws Exception {
+    @DisplayName("a syntax error inside an array ([good,{bad},good,good]) fails the whole body: no element is left "
+            + "uncounted")
+    void syntaxErrorMidArray() {
+        String body = "[" + A.encode() + ",{bad}," + B.encode() + "," + C.encode() + "]";
+
+        assertThatThrownBy(() -> BatchParser.parse(utf8(body), NOT_NDJSON))
+                .isInstanceOf(BatchParser.BodyException.class)
+                .hasMessageContaining("array element 1").hasMessageContaining("nothing in this request was accepted");
+    }
+
+    @Test
+    @DisplayName("an array that is never closed fails the whole body")
+    void unclosedArray() {
         String body = array(A, B).replaceFirst("]$", "");
 
-        List<RawRecord> records = BatchParser.parse(utf8(body), NOT_NDJSON);
+        assertThatThrownBy(() -> BatchParser.parse(utf8(body), NOT_NDJSON))
+                .isInstanceOf(BatchParser.BodyException.class).hasMessageContaining("nothing in this request");
+    }
 
-        assertThat(records.subList(0, 2)).extracting(RawRecord::error).containsOnlyNulls();
-        assertThat(records).hasSize(3);
-        assertThat(records.get(2).index()).isEqualTo(2);
-        assertThat(records.get(2).error()).contains("malformed");
+    @Test
+    @DisplayName("a leading UTF-8 byte-order mark is ignored, for an object, an array and NDJSON")
+    void byteOrderMark() throws Exception {
+        String bom = "\uFEFF";
+        assertThat(BatchParser.parse(utf8(bom + A.encode()), NOT_NDJSON)).singleElement()
+                .satisfies(r -> assertThat(r.error()).isNull());
+        assertThat(BatchParser.parse(utf8(bom + array(A, B)), NOT_NDJSON)).extracting(RawRecord::error)
+                .containsExactly(null, null);
+        assertThat(BatchParser.parse(utf8(bom + A.encode() + "\n" + B.encode()), NDJSON)).extracting(RawRecord::error)
+                .containsExactly(null, null);
     }
 
     @Test
@@ -250,10 +264,9 @@ class BatchParserTest extends IngestTestBase {
 
         assertThat(BatchParser.parse(utf8(object), NOT_NDJSON)).singleElement()
                 .satisfies(r -> assertThat(r.error()).isNotNull());
-        assertThat(BatchParser.parse(utf8("[" + A.encode() + "," + object + "]"), NOT_NDJSON))
-                .satisfiesExactly(
-                        r -> assertThat(r.error()).isNull(),
-                        r -> assertThat(r.error()).isNotNull());
+        // inside an array the parser cannot resume after the element: the whole body is refused
+        assertThatThrownBy(() -> BatchParser.parse(utf8("[" + A.encode() + "," + object + "]"), NOT_NDJSON))
+                .isInstanceOf(BatchParser.BodyException.class).hasMessageContaining("nesting depth");
         assertThat(BatchParser.parse(utf8(A.encode() + "\n" + object), NDJSON))
                 .satisfiesExactly(
                         r -> assertThat(r.error()).isNull(),

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import vn.ioc.pulse.ingest.auth.BearerAuth;
+import vn.ioc.pulse.web.auth.BearerAuth;
 import vn.ioc.pulse.model.Topics;
 
 /**
@@ -187,7 +187,7 @@ class IngestHardeningIntegrationTest extends IngestTestBase {
             + "records of the batch accepted")
     void recordLargerThanKafkaAccepts() throws Exception {
         String body = "[" + received(id + "-0", id + "-D0").encode() + ","
-                + received(id + "-big", id + "-Dbig").put("source_system", "y".repeat(1_100_000)).encode() + "]";
+                + received(id + "-big", id + "-Dbig").put("x_note", "y".repeat(1_100_000)).encode() + "]";
 
         HttpResponse<String> answer = GatewayFixture.post(streaming, HttpRequest.BodyPublishers.ofString(body),
                 "application/json");

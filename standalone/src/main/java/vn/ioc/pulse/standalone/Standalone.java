@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +28,7 @@ import vn.ioc.pulse.ingest.sim.SimulatorRunner;
 import vn.ioc.pulse.jobs.JobConfig;
 import vn.ioc.pulse.jobs.KpiJobMain;
 import vn.ioc.pulse.model.Topics;
+import vn.ioc.pulse.web.Readiness;
 
 /**
  * The whole system in one JVM: a KRaft Kafka broker, the KPI job on a local Flink MiniCluster, the dashboard API,
@@ -70,6 +72,7 @@ public final class Standalone implements AutoCloseable {
 
         Map<String, String> env = new LinkedHashMap<>(config.env());
         env.put("IOC_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        env.put("IOC_BIND_ADDRESS", config.bindAddress());
         env.putIfAbsent("IOC_CHECKPOINT_DIR", data.resolve("checkpoints").toUri().toString());
         env.putIfAbsent("IOC_CHECKPOINT_INTERVAL_MS", "5000");
         if (config.influxUrl() == null) {
@@ -77,22 +80,21 @@ public final class Standalone implements AutoCloseable {
         }
         JobConfig jobConfig = JobConfig.fromEnv(env);
         StreamExecutionEnvironment flink = StreamExecutionEnvironment.createLocalEnvironment(
-                jobConfig.parallelism(), KpiJobMain.flinkConfiguration(jobConfig));
+                jobConfig.parallelism(), loopbackOnly(KpiJobMain.flinkConfiguration(jobConfig)));
         JobClient job = KpiJobMain.start(flink, jobConfig);
         LOG.info("KPI job {} submitted to the local Flink MiniCluster", job.getJobID());
+        List<Readiness.Check> jobCheck = List.of(new Readiness.Check("kpi_job", () -> jobState(job)));
 
         Vertx vertx = Vertx.vertx();
         DashboardConfig dashboardConfig = DashboardConfig.fromEnv(env);
-        dashboardConfig = new DashboardConfig(config.dashboardPort(), dashboardConfig.kafkaBootstrap(),
-                dashboardConfig.influxUrl(), dashboardConfig.influxDb(), dashboardConfig.influxToken(),
-                dashboardConfig.historyMemoryPoints());
-        DashboardVerticle dashboard = DashboardMain.verticle(dashboardConfig);
+        dashboardConfig = dashboardConfig.withPort(config.dashboardPort());
+        DashboardVerticle dashboard = DashboardMain.verticle(dashboardConfig, jobCheck);
         vertx.deployVerticle(dashboard).await();
 
         IngestConfig ingestConfig = IngestConfig.fromEnv(withAuthSwitch(env, config.auth()))
                 .withPort(config.ingestPort());
         EventPublisher publisher = new EventPublisher(ingestConfig);
-        IngestVerticle ingest = new IngestVerticle(ingestConfig, publisher);
+        IngestVerticle ingest = new IngestVerticle(ingestConfig, publisher, jobCheck);
         vertx.deployVerticle(ingest).await();
 
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, r -> {
@@ -132,6 +134,37 @@ public final class Standalone implements AutoCloseable {
         return new Standalone(kafka, job, vertx, publisher, scheduler, dashboard, ingest);
     }
 
+    /**
+     * The local Flink cluster listens on loopback only: REST API and web UI, RPC, BlobServer and data exchange bind to
+     * 127.0.0.1; the web UI cannot submit, cancel or rescale, and no cross-origin page may read the REST API. (Flink's
+     * REST API has no switch to remove its cancel endpoint — {@code web.cancel.enable} only hides the UI's button —
+     * so loopback is what keeps other machines out; a job cancelled anyway turns {@code /ready} 503.)
+     */
+    static org.apache.flink.configuration.Configuration loopbackOnly(org.apache.flink.configuration.Configuration c) {
+        String loopback = "127.0.0.1";
+        c.set(org.apache.flink.configuration.RestOptions.ADDRESS, loopback);
+        c.set(org.apache.flink.configuration.RestOptions.BIND_ADDRESS, loopback);
+        c.set(org.apache.flink.configuration.RestOptions.BIND_PORT, "0");
+        c.set(org.apache.flink.configuration.JobManagerOptions.ADDRESS, loopback);
+        c.set(org.apache.flink.configuration.JobManagerOptions.BIND_HOST, loopback);
+        c.set(org.apache.flink.configuration.TaskManagerOptions.HOST, loopback);
+        c.set(org.apache.flink.configuration.TaskManagerOptions.BIND_HOST, loopback);
+        c.set(org.apache.flink.configuration.WebOptions.SUBMIT_ENABLE, false);
+        c.set(org.apache.flink.configuration.WebOptions.CANCEL_ENABLE, false);
+        c.set(org.apache.flink.configuration.WebOptions.RESCALE_ENABLE, false);
+        c.set(org.apache.flink.configuration.WebOptions.ACCESS_CONTROL_ALLOW_ORIGIN, "");
+        return c;
+    }
+
+    /** Readiness of the KPI job: "RUNNING", or throws naming its state (cancelled, failed, restarting …). */
+    static String jobState(JobClient job) throws Exception {
+        org.apache.flink.api.common.JobStatus status = job.getJobStatus().get(3, java.util.concurrent.TimeUnit.SECONDS);
+        if (status != org.apache.flink.api.common.JobStatus.RUNNING) {
+            throw new IllegalStateException("KPI job " + job.getJobID() + " is " + status);
+        }
+        return "RUNNING";
+    }
+
     /** The demo's auth switch ({@code IOC_AUTH}, default off here) decides, whatever the modules' own default. */
     private static Map<String, String> withAuthSwitch(Map<String, String> env, boolean auth) {
         Map<String, String> copy = new LinkedHashMap<>(env);
@@ -151,20 +184,50 @@ public final class Standalone implements AutoCloseable {
         return kafka.bootstrapServers();
     }
 
+    /** The KPI job's client (its state, its id). */
+    public JobClient job() {
+        return job;
+    }
+
+    /**
+     * Stops everything in order, within {@link #CLOSE_BUDGET_MS} in all: simulator and clock, then the HTTP servers
+     * (no new input), the ingest producer (flushes what it holds), the KPI job, the Kafka broker. Each step gets what
+     * is left of the budget; a step that overruns is logged and the next one runs.
+     */
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        long deadline = System.nanoTime() + CLOSE_BUDGET_MS * 1_000_000;
+        step("simulator and clock", deadline, () -> {
+            scheduler.shutdownNow();
+            scheduler.awaitTermination(left(deadline) / 4, java.util.concurrent.TimeUnit.MILLISECONDS);
+        });
+        step("HTTP servers", deadline, () -> vertx.close().toCompletionStage().toCompletableFuture()
+                .get(left(deadline) / 2, java.util.concurrent.TimeUnit.MILLISECONDS));
+        step("ingest producer", deadline, publisher::close);
+        step("KPI job", deadline, () -> job.cancel().get(left(deadline) / 2, java.util.concurrent.TimeUnit.MILLISECONDS));
+        step("Kafka broker", deadline, kafka::close);
+    }
+
+    /** The whole shutdown's budget: a SIGTERM must leave the process within 10 s. */
+    static final long CLOSE_BUDGET_MS = 8_000;
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static long left(long deadline) {
+        return Math.max(100, (deadline - System.nanoTime()) / 1_000_000);
+    }
+
+    private static void step(String what, long deadline, Step step) {
+        long t0 = System.nanoTime();
         try {
-            vertx.close().await();
-        } catch (RuntimeException e) {
-            LOG.warn("closing Vert.x: {}", e.toString());
-        }
-        publisher.close();
-        try {
-            job.cancel().get();
+            step.run();
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("stopping {}: still busy after {} ms, going on", what, (System.nanoTime() - t0) / 1_000_000);
         } catch (Exception e) {
-            LOG.warn("cancelling the KPI job: {}", e.toString());
+            LOG.warn("stopping {}: {}", what, e.toString());
         }
-        kafka.close();
+        LOG.debug("stopped {} in {} ms", what, (System.nanoTime() - t0) / 1_000_000);
     }
 }

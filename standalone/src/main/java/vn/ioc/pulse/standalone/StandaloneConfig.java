@@ -9,13 +9,15 @@ import java.util.Map;
  * temp folder, i.e. empty state], {@code IOC_SIMULATOR} [on], {@code IOC_LIVE_CLOCK} [on], {@code IOC_SIM_SCALE}
  * [1: the simulator's Sơn La volume, about 1,500 dossiers per working day; 2 doubles it], {@code IOC_SIM_SEED}
  * [2025], {@code IOC_SIM_BACKFILL_DAYS} [7: simulated days emitted at start-up, so the today/24 h/7 d windows have
- * data at once; 0 = live only], {@code IOC_INFLUX_URL} [none: in-memory KPI history], {@code IOC_AUTH} [off]. Every
+ * data at once; 0 = live only], {@code IOC_INFLUX_URL} [none: in-memory KPI history], {@code IOC_AUTH} [off],
+ * {@code IOC_BIND_ADDRESS} [127.0.0.1: the gateway and the API are reachable from this machine only; 0.0.0.0 opens
+ * them to the network — Kafka and Flink stay on loopback]. Every
  * other IOC_* variable is passed to the modules (see their config records). The simulator is described in
  * docs/simulator.md.
  */
 public record StandaloneConfig(int dashboardPort, int ingestPort, int kafkaPort, String dataDir, boolean simulator,
                                boolean liveClock, double simScale, long simSeed, int simBackfillDays, String influxUrl,
-                               boolean auth, Map<String, String> env) {
+                               boolean auth, String bindAddress, Map<String, String> env) {
 
     public static StandaloneConfig fromEnv(Map<String, String> env) {
         String influx = env.get("IOC_INFLUX_URL");
@@ -31,6 +33,7 @@ public record StandaloneConfig(int dashboardPort, int ingestPort, int kafkaPort,
                 Integer.parseInt(env.getOrDefault("IOC_SIM_BACKFILL_DAYS", "7")),
                 blankToNull(influx),
                 on(env.getOrDefault("IOC_AUTH", "off")),
+                env.getOrDefault("IOC_BIND_ADDRESS", "127.0.0.1").trim(),
                 new HashMap<>(env));
     }
 

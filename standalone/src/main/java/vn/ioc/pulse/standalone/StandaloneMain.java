@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vn.ioc.pulse.ingest.auth.BearerAuth;
+import vn.ioc.pulse.web.auth.BearerAuth;
 
 /** {@code ./ioc demo}: starts the whole system in this JVM and prints where to look. */
 public final class StandaloneMain {
@@ -23,11 +23,17 @@ public final class StandaloneMain {
         if (config.auth()) {
             token = demoToken(config);
         } else {
-            LOG.warn("AUTH IS OFF (demo): the ingest gateway and the dashboard API accept anyone on this machine. "
-                    + "IOC_AUTH=on ./ioc demo requires a bearer token with role 'integration' to post events.");
+            LOG.warn("AUTH IS OFF (demo): the ingest gateway and the dashboard API accept anyone who reaches {} "
+                    + "(IOC_BIND_ADDRESS). IOC_AUTH=on ./ioc demo requires a bearer token with role 'integration' "
+                    + "to post events.", config.bindAddress());
         }
         Standalone system = Standalone.start(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(system::close, "ioc-demo-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping (SIGTERM / Ctrl-C)…");
+            long t = System.nanoTime();
+            system.close();
+            LOG.info("stopped in {} ms", (System.nanoTime() - t) / 1_000_000);
+        }, "ioc-demo-shutdown"));
         String host = "http://localhost:";
         System.out.printf("%n  IOC Pulse demo is up (%.1f s)%n"
                         + "    Wall screen (WebSocket):  ws://localhost:%d/ws/v1%n"
@@ -35,9 +41,12 @@ public final class StandaloneMain {
                         + "    KPI catalogue:            %s%d/api/v1/kpis%n"
                         + "    Ingest gateway:           POST %s%d/api/v1/events%n"
                         + "    Kafka bootstrap:          %s%n"
+                        + "    Listening on %s only%s.%n"
                         + "    simulator %s, live clock %s, history %s. Ctrl-C stops everything.%n%n",
                 (System.nanoTime() - t0) / 1e9, system.dashboardPort(), host, system.dashboardPort(), host,
                 system.dashboardPort(), host, system.ingestPort(), system.kafkaBootstrap(),
+                config.bindAddress(), "127.0.0.1".equals(config.bindAddress())
+                        ? " (this machine); IOC_BIND_ADDRESS=0.0.0.0 opens the gateway and the API to the network" : "",
                 config.simulator() ? "on (scale " + config.simScale() + ", " + config.simBackfillDays()
                         + " days back-filled)" : "off", config.liveClock() ? "on" : "off",
                 config.influxUrl() == null ? "in memory" : "InfluxDB " + config.influxUrl());
