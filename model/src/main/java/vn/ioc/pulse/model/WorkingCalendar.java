@@ -79,6 +79,12 @@ import java.util.regex.Pattern;
  *       to whole milliseconds and {@link #addWorkingMillis} is exact, so
  *       {@code workingMillis(s, addWorkingMillis(s, m)) == m} for every {@code m ≥ 0}. Negative durations are
  *       rejected with {@link IllegalArgumentException}.</li>
+ *   <li><b>Supported range.</b> Every instant given to or returned by the calendar lies in the local years
+ *       0001–9999 ({@link #MIN_SUPPORTED} inclusive to {@link #MAX_SUPPORTED} exclusive). An instant outside it, or
+ *       a duration whose end would fall outside it (e.g. {@code Long.MAX_VALUE} HOUR), is rejected with an
+ *       {@link IllegalArgumentException} naming the value — never an {@code ArithmeticException} or a
+ *       {@code DateTimeException} — so a caller can turn one bad record into a clear rejection. Inside the range no
+ *       intermediate value can overflow a {@code long}.</li>
  * </ol>
  */
 public final class WorkingCalendar implements Serializable {
@@ -125,6 +131,16 @@ public final class WorkingCalendar implements Serializable {
     private static final int[] WEEKDAYS_BEFORE_OFFSET = {0, 1, 2, 2, 2, 3, 4};
     /** Offset of the j-th (0-based) weekday of a block. */
     private static final int[] WEEKDAY_OFFSET = {0, 1, 4, 5, 6};
+
+    /** First supported local day (0001-01-01) and the day after the last (10000-01-01), as epoch days. */
+    private static final long MIN_DAY = LocalDate.of(1, 1, 1).toEpochDay();
+    private static final long END_DAY = LocalDate.of(10_000, 1, 1).toEpochDay();
+    /** The first instant the calendar accepts: local midnight starting 0001-01-01. */
+    public static final Instant MIN_SUPPORTED = LocalDate.ofEpochDay(MIN_DAY).atStartOfDay(KpiValue.ZONE).toInstant();
+    /** The first instant the calendar no longer accepts: local midnight starting 10000-01-01. */
+    public static final Instant MAX_SUPPORTED = LocalDate.ofEpochDay(END_DAY).atStartOfDay(KpiValue.ZONE).toInstant();
+    /** Largest HOUR value whose milliseconds fit in a long. */
+    private static final long MAX_HOURS = Long.MAX_VALUE / 3_600_000L;
 
     private static final int MIN_YEAR = 1900;
     private static final int MAX_YEAR = 2199;
@@ -317,9 +333,17 @@ public final class WorkingCalendar implements Serializable {
         return isWorking(date.toEpochDay());
     }
 
-    /** The first working day strictly after {@code date}. */
+    /**
+     * The first working day strictly after {@code date}.
+     *
+     * @throws IllegalArgumentException if {@code date} or that working day is outside the supported years 0001–9999
+     */
     public LocalDate nextWorkingDay(LocalDate date) {
-        return workday(workingDaysBefore(Math.addExact(date.toEpochDay(), 1)));
+        long day = date.toEpochDay();
+        if (day < MIN_DAY || day >= END_DAY) {
+            throw new IllegalArgumentException("date " + date + " is outside the calendar's supported years 0001–9999");
+        }
+        return workday(workingDaysBefore(day + 1));
     }
 
     /**
@@ -328,6 +352,7 @@ public final class WorkingCalendar implements Serializable {
      * the next working day).
      */
     public Instant startOfCounting(Instant receipt) {
+        requireSupported(receipt, "receipt");
         LocalDateTime local = LocalDateTime.ofInstant(receipt, KpiValue.ZONE);
         LocalDate date = local.toLocalDate();
         long n = local.toLocalTime().toNanoOfDay();
@@ -348,9 +373,14 @@ public final class WorkingCalendar implements Serializable {
         return at(nextWorkingDay(date), OPEN_MORNING);
     }
 
-    /** Office time inside [from, to) in milliseconds (floored); 0 when {@code to <= from}. */
+    /**
+     * Office time inside [from, to) in milliseconds (floored); 0 when {@code to <= from}.
+     *
+     * @throws IllegalArgumentException if an instant is outside the supported range
+     */
     public long workingMillis(Instant from, Instant to) {
-        Objects.requireNonNull(from, "from");
+        requireSupported(from, "from");
+        requireSupported(to, "to");
         if (!to.isAfter(from)) {
             return 0;
         }
@@ -366,17 +396,23 @@ public final class WorkingCalendar implements Serializable {
      * The earliest instant at which {@code millis} of office time has passed since {@code start} ({@code start} itself
      * when {@code millis} is 0). 17:00 Monday + 8 h = 17:00 Tuesday; 11:00 + 1 h = 14:00.
      *
-     * @throws IllegalArgumentException if {@code millis} is negative
+     * @throws IllegalArgumentException if {@code millis} is negative, {@code start} is outside the supported range or
+     *         the result would be after it
      */
     public Instant addWorkingMillis(Instant start, long millis) {
-        Objects.requireNonNull(start, "start");
+        requireSupported(start, "start");
         if (millis < 0) {
             throw new IllegalArgumentException("working time to add must be >= 0, got " + millis + " ms");
         }
         if (millis == 0) {
             return start;
         }
-        long day = Math.addExact(workingDayIndex(start), millis / WORKING_DAY_MILLIS);
+        // no overflow: |index| < 3e6 in the supported range and millis / WORKING_DAY_MILLIS < 3.3e11
+        long day = workingDayIndex(start) + millis / WORKING_DAY_MILLIS;
+        if (day > lastWorkdayIndex()) {
+            throw new IllegalArgumentException("adding " + millis + " ms of working time to " + start
+                    + " ends after the calendar's supported years 0001–9999");
+        }
         long nanos = officeNanos(start) + (millis % WORKING_DAY_MILLIS) * NANOS_PER_MILLI;
         if (nanos >= DAY_NANOS) {
             day++;
@@ -399,7 +435,8 @@ public final class WorkingCalendar implements Serializable {
      * of the next working day when that date is not one. HOUR n: {@code addWorkingMillis(startOfCounting(receipt),
      * n h)}.
      *
-     * @throws IllegalArgumentException if {@code value} is negative
+     * @throws IllegalArgumentException if {@code value} is negative, {@code receipt} is outside the supported range,
+     *         or the due would fall after it (e.g. {@code Long.MAX_VALUE} of any unit)
      */
     public Instant due(Instant receipt, long value, CaseEvent.DurationUnit unit) {
         Objects.requireNonNull(unit, "unit");
@@ -407,16 +444,43 @@ public final class WorkingCalendar implements Serializable {
             throw new IllegalArgumentException("regulated duration must be >= 0, got " + value + " " + unit);
         }
         Instant start = startOfCounting(receipt);
-        LocalDate receiptDay = LocalDate.ofInstant(start, KpiValue.ZONE);
+        long receiptDay = LocalDate.ofInstant(start, KpiValue.ZONE).toEpochDay();
         return switch (unit) {
-            case WORKING_DAY -> at(workday(Math.addExact(workingDaysBefore(receiptDay.toEpochDay()), value)),
-                    CLOSE_AFTERNOON);
+            case WORKING_DAY -> {
+                long index = workingDaysBefore(receiptDay);
+                if (value > lastWorkdayIndex() - index) {
+                    throw tooLong(receipt, value, unit);
+                }
+                yield at(workday(index + value), CLOSE_AFTERNOON);
+            }
             case DAY -> {
-                LocalDate date = receiptDay.plusDays(value);
+                if (value >= END_DAY - receiptDay) {
+                    throw tooLong(receipt, value, unit);
+                }
+                LocalDate date = LocalDate.ofEpochDay(receiptDay + value);
                 yield at(isWorkingDay(date) ? date : nextWorkingDay(date), CLOSE_AFTERNOON);
             }
-            case HOUR -> addWorkingMillis(start, Math.multiplyExact(value, 3_600_000L));
+            case HOUR -> {
+                if (value > MAX_HOURS) {
+                    throw tooLong(receipt, value, unit);
+                }
+                yield addWorkingMillis(start, value * 3_600_000L);
+            }
         };
+    }
+
+    private static IllegalArgumentException tooLong(Instant receipt, long value, CaseEvent.DurationUnit unit) {
+        return new IllegalArgumentException("regulated duration " + value + " " + unit + " from " + receipt
+                + " ends after the calendar's supported years 0001–9999");
+    }
+
+    /** Rejects null and instants outside [{@link #MIN_SUPPORTED}, {@link #MAX_SUPPORTED}). */
+    private static void requireSupported(Instant t, String what) {
+        Objects.requireNonNull(t, what);
+        if (t.isBefore(MIN_SUPPORTED) || !t.isBefore(MAX_SUPPORTED)) {
+            throw new IllegalArgumentException(what + " " + t + " is outside the calendar's supported years 0001–9999"
+                    + " (local time)");
+        }
     }
 
     @Override
@@ -470,8 +534,21 @@ public final class WorkingCalendar implements Serializable {
         return base + cumulative[tableDays] + weekdaysBefore(epochDay) - weekdaysBeforeTableEnd;
     }
 
-    /** The working day with {@code workingDaysBefore(day) == index} (inverse of {@link #workingDaysBefore}). */
+    /** Index of the last working day before 10000-01-01. */
+    private long lastWorkdayIndex() {
+        return workingDaysBefore(END_DAY) - 1;
+    }
+
+    /**
+     * The working day with {@code workingDaysBefore(day) == index} (inverse of {@link #workingDaysBefore}).
+     *
+     * @throws IllegalArgumentException if that day is outside the supported years
+     */
     private LocalDate workday(long index) {
+        if (index < workingDaysBefore(MIN_DAY) || index > lastWorkdayIndex()) {
+            throw new IllegalArgumentException("working day number " + index
+                    + " is outside the calendar's supported years 0001–9999");
+        }
         if (index < base) {
             return LocalDate.ofEpochDay(weekdayNumbered(index));
         }

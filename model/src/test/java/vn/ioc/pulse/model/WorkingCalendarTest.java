@@ -624,4 +624,124 @@ class WorkingCalendarTest {
             assertThat(CAL.isWorkingDay(d)).isTrue();
         }
     }
+
+    /**
+     * Extreme inputs (issue "Hardening" 1–2): a RECEIVED with {@code Long.MAX_VALUE} HOUR once stopped the KPI job with
+     * {@code ArithmeticException: long overflow}. Every input now gives a result or a clear IllegalArgumentException.
+     * Weekdays of the boundary dates (proleptic Gregorian, checked with an independent date library): 0001-01-01 is a
+     * Monday, 9999-12-31 a Friday, so 9999-12-27 is a Monday. Both years are outside the data: weekdays only.
+     */
+    @Nested
+    @DisplayName("extreme values: a result or an IllegalArgumentException, never an overflow")
+    class Extremes {
+        private Instant local(String localDateTime) {
+            return java.time.LocalDateTime.parse(localDateTime).atZone(KpiValue.ZONE).toInstant();
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @org.junit.jupiter.params.provider.EnumSource(DurationUnit.class)
+        @DisplayName("Long.MAX_VALUE of any unit is rejected with a message naming the value")
+        void maxDuration(DurationUnit unit) {
+            Instant t = at("2026-03-03T10:00+07:00");
+            assertThatThrownBy(() -> CAL.due(t, Long.MAX_VALUE, unit))
+                    .isExactlyInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("9223372036854775807").hasMessageContaining(unit.name());
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @org.junit.jupiter.params.provider.EnumSource(DurationUnit.class)
+        @DisplayName("Long.MIN_VALUE and -1 of any unit are rejected as negative")
+        void negativeDuration(DurationUnit unit) {
+            Instant t = at("2026-03-03T10:00+07:00");
+            assertThatThrownBy(() -> CAL.due(t, Long.MIN_VALUE, unit))
+                    .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining(">= 0");
+            assertThatThrownBy(() -> CAL.due(t, -1, unit))
+                    .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining(">= 0");
+        }
+
+        @Test
+        @DisplayName("durations just large enough to overflow a long in milliseconds are rejected, not wrapped")
+        void overflowingMillis() {
+            Instant t = at("2026-03-03T10:00+07:00");
+            long hoursOverflowing = Long.MAX_VALUE / 3_600_000L + 1;
+            assertThatThrownBy(() -> CAL.due(t, hoursOverflowing, DurationUnit.HOUR))
+                    .isExactlyInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> CAL.addWorkingMillis(t, Long.MAX_VALUE))
+                    .isExactlyInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
+        @DisplayName("Instant.MIN / Instant.MAX and year 0 / 10000 are rejected by every query")
+        void outOfRangeInstants() {
+            Instant ok = at("2026-03-03T10:00+07:00");
+            for (Instant bad : List.of(Instant.MIN, Instant.MAX, Instant.parse("0000-06-01T00:00:00Z"),
+                    Instant.parse("+10000-06-01T00:00:00Z"))) {
+                assertThatThrownBy(() -> CAL.startOfCounting(bad)).isExactlyInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("0001–9999");
+                assertThatThrownBy(() -> CAL.due(bad, 1, DurationUnit.WORKING_DAY))
+                        .isExactlyInstanceOf(IllegalArgumentException.class);
+                assertThatThrownBy(() -> CAL.addWorkingMillis(bad, 0)).isExactlyInstanceOf(IllegalArgumentException.class);
+                assertThatThrownBy(() -> CAL.workingMillis(bad, ok)).isExactlyInstanceOf(IllegalArgumentException.class);
+                assertThatThrownBy(() -> CAL.workingMillis(ok, bad)).isExactlyInstanceOf(IllegalArgumentException.class);
+            }
+            assertThatThrownBy(() -> CAL.nextWorkingDay(LocalDate.MAX)).isExactlyInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
+        @DisplayName("at the end of year 9999: the last reachable dues are computed, one step further is rejected")
+        void endOfRange() {
+            // Mon 27/12/9999 09:00: WORKING_DAY 4 = Tue 28 (1), Wed 29 (2), Thu 30 (3), Fri 31 (4) at 17:00
+            assertThat(CAL.due(local("9999-12-27T09:00"), 4, DurationUnit.WORKING_DAY))
+                    .isEqualTo(local("9999-12-31T17:00"));
+            assertThatThrownBy(() -> CAL.due(local("9999-12-27T09:00"), 5, DurationUnit.WORKING_DAY))
+                    .isExactlyInstanceOf(IllegalArgumentException.class);
+            // Fri 31/12/9999 09:00: 2.5 h to 11:30 + 3.5 h from 13:30 = 6 h at 17:00; a 7th hour needs year 10000
+            assertThat(CAL.due(local("9999-12-31T09:00"), 6, DurationUnit.HOUR)).isEqualTo(local("9999-12-31T17:00"));
+            assertThatThrownBy(() -> CAL.due(local("9999-12-31T09:00"), 7, DurationUnit.HOUR))
+                    .isExactlyInstanceOf(IllegalArgumentException.class);
+            // Thu 30/12/9999 + DAY 1 = Fri 31 (a working day) at 17:00; DAY 2 = 1/1/10000
+            assertThat(CAL.due(local("9999-12-30T09:00"), 1, DurationUnit.DAY)).isEqualTo(local("9999-12-31T17:00"));
+            assertThatThrownBy(() -> CAL.due(local("9999-12-30T09:00"), 2, DurationUnit.DAY))
+                    .isExactlyInstanceOf(IllegalArgumentException.class);
+            // a receipt after 17:00 on the last day counts from a next working day that does not exist
+            assertThatThrownBy(() -> CAL.startOfCounting(local("9999-12-31T18:00")))
+                    .isExactlyInstanceOf(IllegalArgumentException.class);
+            // a full week of weekdays: 5 × 8 h
+            assertThat(CAL.workingMillis(local("9999-12-20T07:00"), local("9999-12-27T07:00"))).isEqualTo(40 * H);
+        }
+
+        @Test
+        @DisplayName("in year 1: dues and working time follow the weekday-only rule")
+        void startOfRange() {
+            // Mon 1/1/0001 09:00, WORKING_DAY 0: 17:00 the same day; WORKING_DAY 5: Mon 8/1 17:00
+            assertThat(CAL.due(local("0001-01-01T09:00"), 0, DurationUnit.WORKING_DAY))
+                    .isEqualTo(local("0001-01-01T17:00"));
+            assertThat(CAL.due(local("0001-01-01T09:00"), 5, DurationUnit.WORKING_DAY))
+                    .isEqualTo(local("0001-01-08T17:00"));
+            assertThat(CAL.workingMillis(local("0001-01-01T07:00"), local("0001-01-08T07:00"))).isEqualTo(40 * H);
+            assertThat(CAL.startOfCounting(WorkingCalendar.MIN_SUPPORTED)).isEqualTo(local("0001-01-01T07:00"));
+        }
+
+        @Test
+        @DisplayName("working time across the whole supported range does not overflow and adds up")
+        void wholeRange() {
+            Instant first = WorkingCalendar.MIN_SUPPORTED;
+            Instant last = WorkingCalendar.MAX_SUPPORTED.minusNanos(1);
+            Instant mid = at("2026-03-03T10:00+07:00");
+            long all = CAL.workingMillis(first, last);
+            // 10 000 years of at most 366 days of 8 h: well inside a long, and positive
+            assertThat(all).isPositive().isLessThan(10_000L * 366 * DAY);
+            assertThat(CAL.workingMillis(first, mid) + CAL.workingMillis(mid, last)).isEqualTo(all);
+        }
+
+        @Test
+        @DisplayName("zero durations stay legal")
+        void zero() {
+            // Tue 3/3/2026 10:00: WORKING_DAY 0 and DAY 0 = 17:00 the same day; HOUR 0 = the receipt itself
+            Instant t = at("2026-03-03T10:00+07:00");
+            assertThat(CAL.due(t, 0, DurationUnit.WORKING_DAY)).isEqualTo(at("2026-03-03T17:00+07:00"));
+            assertThat(CAL.due(t, 0, DurationUnit.DAY)).isEqualTo(at("2026-03-03T17:00+07:00"));
+            assertThat(CAL.due(t, 0, DurationUnit.HOUR)).isEqualTo(t);
+        }
+    }
 }

@@ -80,19 +80,19 @@ public final class KpiJob {
         }
         DataStream<ServiceEvent> service = dossierInputs.getSideOutput(RouteEvents.SERVICE);
 
-        DataStream<ContributionBatch> fromDossiers = dossierInputs
+        SingleOutputStreamOperator<ContributionBatch> fromDossiers = dossierInputs
                 .keyBy(DossierInput::dossierCode)
                 .process(new DossierProcessor(new DossierRules(calendar, province), retention),
                         TypeInformation.of(ContributionBatch.class))
                 .name("dossier-state").uid("dossier-state");
-        DataStream<ContributionBatch> fromPayments = service
+        SingleOutputStreamOperator<ContributionBatch> fromPayments = service
                 .filter(s -> s.type() == ServiceEvent.Type.PAYMENT_SUCCEEDED
                         || s.type() == ServiceEvent.Type.PAYMENT_FAILED)
                 .name("payments").uid("payments-filter")
                 .keyBy(ServiceEvent::eventId)
                 .process(new PaymentProcessor(province, retention), TypeInformation.of(ContributionBatch.class))
                 .name("payment-dedup").uid("payment-dedup");
-        DataStream<ContributionBatch> fromFeedback = service
+        SingleOutputStreamOperator<ContributionBatch> fromFeedback = service
                 .filter(s -> s.feedbackId() != null && (s.type() == ServiceEvent.Type.FEEDBACK_RECEIVED
                         || s.type() == ServiceEvent.Type.FEEDBACK_ANSWERED))
                 .name("feedback").uid("feedback-filter")
@@ -101,7 +101,7 @@ public final class KpiJob {
                         TypeInformation.of(ContributionBatch.class))
                 .name("feedback-state").uid("feedback-state");
 
-        DataStream<KpiValue> scopeKpis = fromDossiers.union(fromPayments, fromFeedback)
+        SingleOutputStreamOperator<KpiValue> scopeKpis = fromDossiers.union(fromPayments, fromFeedback)
                 .keyBy(ContributionBatch::scopeKey)
                 .process(new ScopeAggregator(KpiFormulas.from(catalog), status, config.catchUpPublishMs()),
                         TypeInformation.of(KpiValue.class))
@@ -109,7 +109,7 @@ public final class KpiJob {
 
         List<KpiWindow> availabilityWindows = new ArrayList<>();
         catalog.get(KpiFormulas.AVAILABILITY).ifPresent(d -> d.windows().forEach(w -> availabilityWindows.add(KpiWindow.byId(w))));
-        DataStream<KpiValue> availability = service
+        SingleOutputStreamOperator<KpiValue> availability = service
                 .filter(s -> s.type() == ServiceEvent.Type.AVAILABILITY)
                 .name("availability").uid("availability-filter")
                 .keyBy(s -> s.component().name())
@@ -122,7 +122,14 @@ public final class KpiJob {
             kpis.sinkTo(historySink).name("kpi-history").uid("kpi-history-sink");
         }
         if (deadLetterSink != null) {
-            dossierInputs.getSideOutput(RouteEvents.DEAD_LETTER).sinkTo(deadLetterSink)
+            // invalid input (route-events) and every record a keyed operator could not process: one topic
+            dossierInputs.getSideOutput(RouteEvents.DEAD_LETTER)
+                    .union(fromDossiers.getSideOutput(RouteEvents.DEAD_LETTER),
+                            fromPayments.getSideOutput(RouteEvents.DEAD_LETTER),
+                            fromFeedback.getSideOutput(RouteEvents.DEAD_LETTER),
+                            scopeKpis.getSideOutput(RouteEvents.DEAD_LETTER),
+                            availability.getSideOutput(RouteEvents.DEAD_LETTER))
+                    .sinkTo(deadLetterSink)
                     .name("dead-letter").uid("dead-letter-sink");
         }
         return kpis;

@@ -6,12 +6,14 @@ import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import vn.ioc.pulse.jobs.records.Envelope;
+import vn.ioc.pulse.jobs.rules.EventTime;
 
 /**
  * The event-time clock (DOMAIN.md §2 rule 8): the watermark is the later of (newest event time − allowed
  * out-of-orderness) and the newest clock tick. A tick at T says "now is T", so it moves the clock to exactly T at
  * once; events later than a tick are still counted (as late events they revise the values from then on). The
- * watermark never moves backwards.
+ * watermark never moves backwards. Events and ticks dated outside {@link EventTime}'s range (e.g. year 9999) are
+ * ignored here: one absurd record must not move the clock of every dossier.
  */
 public final class ClockWatermarks implements WatermarkGenerator<Envelope> {
     private final long outOfOrdernessMs;
@@ -32,6 +34,9 @@ public final class ClockWatermarks implements WatermarkGenerator<Envelope> {
 
     @Override
     public void onEvent(Envelope e, long timestamp, WatermarkOutput output) {
+        if (!EventTime.inRange(timestamp)) {
+            return; // year 1 or 9999: the record is dead-lettered downstream and must not move the clock
+        }
         if (e.tick != null) {
             maxTick = Math.max(maxTick, timestamp);
             emit(output);

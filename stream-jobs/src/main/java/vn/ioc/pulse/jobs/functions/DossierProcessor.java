@@ -14,6 +14,7 @@ import vn.ioc.pulse.jobs.records.Contribution;
 import vn.ioc.pulse.jobs.records.ContributionBatch;
 import vn.ioc.pulse.jobs.records.DossierInput;
 import vn.ioc.pulse.jobs.rules.DossierRules;
+import vn.ioc.pulse.jobs.rules.EventTime;
 import vn.ioc.pulse.model.CaseEventType;
 
 /**
@@ -23,9 +24,12 @@ import vn.ioc.pulse.model.CaseEventType;
  * after its last input: its contributions stay counted, but a later event would start a new state.
  */
 public class DossierProcessor extends KeyedProcessFunction<String, DossierInput, ContributionBatch> {
+    static final String OPERATOR = "dossier-state";
+
     private final DossierRules rules;
     private final long retentionMs;
     private transient ListState<DossierInput> inputs;
+    private transient RecordFailures failures;
 
     public DossierProcessor(DossierRules rules, long retentionMs) {
         this.rules = rules;
@@ -36,26 +40,53 @@ public class DossierProcessor extends KeyedProcessFunction<String, DossierInput,
     public void open(OpenContext openContext) {
         inputs = getRuntimeContext().getListState(
                 new ListStateDescriptor<>("inputs", TypeInformation.of(DossierInput.class)));
+        failures = new RecordFailures(getRuntimeContext(), OPERATOR);
     }
 
+    /** Inputs this instance has dead-lettered (the {@value RecordFailures#METRIC} counter; for tests). */
+    long failedRecords() {
+        return failures.count();
+    }
+
+    /**
+     * Everything is computed before the state changes: an input whose rules fail (an instant outside the job's
+     * range, a regulated duration that gives no due date, a missing field …) goes to the dead letter and leaves
+     * the dossier exactly as it was.
+     */
     @Override
     public void processElement(DossierInput input, Context ctx, Collector<ContributionBatch> out) throws Exception {
         List<DossierInput> old = new ArrayList<>();
         for (DossierInput e : inputs.get()) {
-            if (e.eventId().equals(input.eventId())) {
-                return; // duplicate: the first accepted event with this id wins
-            }
             old.add(e);
         }
+        List<ContributionBatch> batches;
+        long retentionTimer;
+        try {
+            String id = input.eventId();
+            for (DossierInput e : old) {
+                if (e.eventId().equals(id)) {
+                    return; // duplicate: the first accepted event with this id wins
+                }
+            }
+            rules.validate(input);
+            old.sort(DossierRules.INPUT_ORDER);
+            List<DossierInput> updated = new ArrayList<>(old.size() + 1);
+            updated.addAll(old);
+            updated.add(input);
+            updated.sort(DossierRules.INPUT_ORDER);
+            batches = differenceBatches(rules.contributions(old), rules.contributions(updated));
+            retentionTimer = stillOpen(updated) ? Long.MIN_VALUE
+                    : EventTime.plus(EventTime.saturatedMillis(updated.get(updated.size() - 1).at()), retentionMs);
+        } catch (RuntimeException ex) {
+            ctx.output(RouteEvents.DEAD_LETTER, failures.failed(ctx.getCurrentKey(), safeEventId(input), input, ex));
+            return;
+        }
         inputs.add(input);
-        old.sort(DossierRules.INPUT_ORDER);
-        List<DossierInput> updated = new ArrayList<>(old);
-        updated.add(input);
-        updated.sort(DossierRules.INPUT_ORDER);
-        emitDifference(rules.contributions(old), rules.contributions(updated), out);
-        if (!stillOpen(updated)) {
-            long last = updated.get(updated.size() - 1).at().toEpochMilli();
-            ctx.timerService().registerEventTimeTimer(saturatedAdd(last, retentionMs));
+        for (ContributionBatch b : batches) {
+            out.collect(b);
+        }
+        if (retentionTimer != Long.MIN_VALUE) {
+            ctx.timerService().registerEventTimeTimer(retentionTimer);
         }
     }
 
@@ -66,10 +97,40 @@ public class DossierProcessor extends KeyedProcessFunction<String, DossierInput,
         if (all.isEmpty()) {
             return;
         }
-        all.sort(DossierRules.INPUT_ORDER);
-        long last = all.get(all.size() - 1).at().toEpochMilli();
-        if (!stillOpen(all) && saturatedAdd(last, retentionMs) <= timestamp) {
+        boolean forget;
+        try {
+            all.sort(DossierRules.INPUT_ORDER);
+            long last = EventTime.saturatedMillis(all.get(all.size() - 1).at());
+            forget = !stillOpen(all) && EventTime.plus(last, retentionMs) <= timestamp;
+        } catch (RuntimeException ex) {
+            // the state is left as it is (kept, not forgotten)
+            ctx.output(RouteEvents.DEAD_LETTER, failures.failed(ctx.getCurrentKey(), null,
+                    "retention timer at " + java.time.Instant.ofEpochMilli(timestamp), ex));
+            return;
+        }
+        if (forget) {
             inputs.clear();
+        }
+    }
+
+    /**
+     * Every position and validFrom of a dossier's or feedback item's contributions must lie in {@link EventTime}'s
+     * range: the scope aggregator relies on it. The rules already guarantee it for validated inputs; this is the
+     * cheap check that a bug cannot turn one record into an absurd timer or window in a whole scope.
+     */
+    static void checkRange(List<Contribution> contributions) {
+        for (Contribution c : contributions) {
+            if (!EventTime.inRange(c.position()) || !EventTime.inRange(c.validFrom())) {
+                throw new IllegalArgumentException("contribution " + c + " lies outside the years 1900–2199");
+            }
+        }
+    }
+
+    static String safeEventId(DossierInput in) {
+        try {
+            return in.eventId();
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 
@@ -93,18 +154,16 @@ public class DossierProcessor extends KeyedProcessFunction<String, DossierInput,
         return received;
     }
 
-    private static long saturatedAdd(long a, long b) {
-        long r = a + b;
-        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
-    }
-
-    /** Emits new − old as signed contributions (a multiset difference), one batch per scope. */
-    static void emitDifference(List<Contribution> before, List<Contribution> after, Collector<ContributionBatch> out) {
-        List<Contribution> diff = new java.util.ArrayList<>();
+    /**
+     * new − old as batches, one per scope, after checking every contribution's range ({@link #checkRange}).
+     *
+     * @throws IllegalArgumentException if a contribution lies outside the job's range
+     */
+    static List<ContributionBatch> differenceBatches(List<Contribution> before, List<Contribution> after) {
+        List<Contribution> diff = new ArrayList<>();
         difference(before, after, diff::add);
-        for (ContributionBatch b : ContributionBatch.byScope(diff)) {
-            out.collect(b);
-        }
+        checkRange(diff);
+        return ContributionBatch.byScope(diff);
     }
 
     /** new − old as signed contributions (a multiset difference), retractions first. */

@@ -1,5 +1,7 @@
 package vn.ioc.pulse.jobs.functions;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -9,6 +11,7 @@ import org.apache.flink.util.Collector;
 import vn.ioc.pulse.jobs.records.Contribution;
 import vn.ioc.pulse.jobs.records.ContributionBatch;
 import vn.ioc.pulse.jobs.records.Measure;
+import vn.ioc.pulse.jobs.rules.EventTime;
 import vn.ioc.pulse.model.ServiceEvent;
 
 /**
@@ -17,9 +20,12 @@ import vn.ioc.pulse.model.ServiceEvent;
  * {@code retentionMs} of event time.
  */
 public class PaymentProcessor extends KeyedProcessFunction<String, ServiceEvent, ContributionBatch> {
+    static final String OPERATOR = "payment-dedup";
+
     private final String provinceCode;
     private final long retentionMs;
     private transient ValueState<Boolean> seen;
+    private transient RecordFailures failures;
 
     public PaymentProcessor(String provinceCode, long retentionMs) {
         this.provinceCode = provinceCode;
@@ -29,26 +35,45 @@ public class PaymentProcessor extends KeyedProcessFunction<String, ServiceEvent,
     @Override
     public void open(OpenContext openContext) {
         seen = getRuntimeContext().getState(new ValueStateDescriptor<>("seen", Types.BOOLEAN));
+        failures = new RecordFailures(getRuntimeContext(), OPERATOR);
     }
 
+    /** Events this instance has dead-lettered (the {@value RecordFailures#METRIC} counter; for tests). */
+    long failedRecords() {
+        return failures.count();
+    }
+
+    /** The payment is checked and its contributions built before it is marked as seen. */
     @Override
     public void processElement(ServiceEvent e, Context ctx, Collector<ContributionBatch> out) throws Exception {
         if (seen.value() != null) {
             return;
         }
+        List<ContributionBatch> batches;
+        long t;
+        try {
+            t = EventTime.millis(e.occurredAt(), "occurred_at");
+            Measure m = e.type() == ServiceEvent.Type.PAYMENT_SUCCEEDED ? Measure.PAYMENT_SUCCEEDED
+                    : e.type() == ServiceEvent.Type.PAYMENT_FAILED ? Measure.PAYMENT_FAILED : null;
+            if (m == null) {
+                throw new IllegalArgumentException("type " + e.type() + " is not a payment result");
+            }
+            List<Contribution> all = new ArrayList<>(3);
+            all.add(new Contribution("province", provinceCode, m, t, t, 1));
+            if (e.agencyCode() != null) {
+                all.add(new Contribution("agency", e.agencyCode(), m, t, t, 1));
+            }
+            if (e.communeCode() != null) {
+                all.add(new Contribution("commune", e.communeCode(), m, t, t, 1));
+            }
+            batches = ContributionBatch.byScope(all);
+        } catch (RuntimeException ex) {
+            ctx.output(RouteEvents.DEAD_LETTER, failures.failed(ctx.getCurrentKey(), e.eventId(), e, ex));
+            return;
+        }
         seen.update(true);
-        long t = e.occurredAt().toEpochMilli();
-        ctx.timerService().registerEventTimeTimer(t + retentionMs);
-        Measure m = e.type() == ServiceEvent.Type.PAYMENT_SUCCEEDED ? Measure.PAYMENT_SUCCEEDED : Measure.PAYMENT_FAILED;
-        java.util.List<Contribution> all = new java.util.ArrayList<>();
-        all.add(new Contribution("province", provinceCode, m, t, t, 1));
-        if (e.agencyCode() != null) {
-            all.add(new Contribution("agency", e.agencyCode(), m, t, t, 1));
-        }
-        if (e.communeCode() != null) {
-            all.add(new Contribution("commune", e.communeCode(), m, t, t, 1));
-        }
-        ContributionBatch.byScope(all).forEach(out::collect);
+        ctx.timerService().registerEventTimeTimer(EventTime.plus(t, retentionMs));
+        batches.forEach(out::collect);
     }
 
     @Override

@@ -8,6 +8,8 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import vn.ioc.pulse.jobs.records.ContributionBatch;
+import vn.ioc.pulse.jobs.records.Measure;
+import vn.ioc.pulse.jobs.rules.EventTime;
 import vn.ioc.pulse.jobs.rules.KpiFormula;
 import vn.ioc.pulse.jobs.rules.ScopeState;
 import vn.ioc.pulse.jobs.rules.ScopeStateSerializer;
@@ -22,11 +24,13 @@ import vn.ioc.pulse.model.KpiValue;
 public class ScopeAggregator extends KeyedProcessFunction<String, ContributionBatch, KpiValue> {
     /** Event time this far behind processing time means the job is catching up (replaying history). */
     static final long CATCH_UP_LAG_MS = 60_000;
+    static final String OPERATOR = "scope-kpis";
 
     private final List<KpiFormula> formulas;
     private final ScopeState.StatusRule status;
     private final long catchUpPublishMs;
     private transient ValueState<ScopeState> state;
+    private transient RecordFailures failures;
 
     /**
      * @param catchUpPublishMs while catching up, publish each scope at most once per this many ms of processing
@@ -41,15 +45,32 @@ public class ScopeAggregator extends KeyedProcessFunction<String, ContributionBa
     @Override
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("scope", ScopeStateSerializer.INSTANCE));
+        failures = new RecordFailures(getRuntimeContext(), OPERATOR);
     }
 
+    /** Batches and timers this instance has dead-lettered (the {@value RecordFailures#METRIC} counter; for tests). */
+    long failedRecords() {
+        return failures.count();
+    }
+
+    /**
+     * Safe by construction: a batch is checked (consistent arrays, known measures, every position and validFrom in
+     * {@link EventTime}'s range) before the scope's state is touched, so adding it cannot fail half-way. The upstream
+     * operators never emit such a batch; one that fails the check is dead-lettered as a description.
+     */
     @Override
     public void processElement(ContributionBatch batch, Context ctx, Collector<KpiValue> out) throws Exception {
+        try {
+            check(batch);
+        } catch (RuntimeException ex) {
+            ctx.output(RouteEvents.DEAD_LETTER, failures.failed(ctx.getCurrentKey(), null, batch, ex));
+            return;
+        }
         ScopeState s = state.value();
         if (s == null) {
             s = new ScopeState();
         }
-        long nextWatermark = ctx.timerService().currentWatermark() + 1;
+        long nextWatermark = EventTime.plus(ctx.timerService().currentWatermark(), 1);
         long lastTimer = Long.MIN_VALUE;
         for (int i = 0; i < batch.size(); i++) {
             s.add(batch.get(i));
@@ -63,8 +84,39 @@ public class ScopeAggregator extends KeyedProcessFunction<String, ContributionBa
         state.update(s);
     }
 
+    static void check(ContributionBatch b) {
+        int n = b.measures == null ? -1 : b.measures.length;
+        if (n < 0 || b.positions == null || b.positions.length != n || b.validFroms == null
+                || b.validFroms.length != n || b.weights == null || b.weights.length != n) {
+            throw new IllegalArgumentException("contribution batch arrays are missing or of different lengths");
+        }
+        int measures = Measure.values().length;
+        for (int i = 0; i < n; i++) {
+            if (b.measures[i] < 0 || b.measures[i] >= measures) {
+                throw new IllegalArgumentException("unknown measure ordinal " + b.measures[i]);
+            }
+            EventTime.check(b.positions[i], "position");
+            EventTime.check(b.validFroms[i], "validFrom");
+        }
+    }
+
+    /**
+     * Advances and publishes the scope. Last resort: the inputs are checked, so this cannot fail on a record; if it
+     * fails anyway (a bug) the failure is counted, logged and dead-lettered as a description of the timer, the job
+     * keeps running and the scope resumes with its next batch. The state object may then have been advanced
+     * part-way (it is updated in place: copying a scope's state at every step would cost more than the step).
+     */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<KpiValue> out) throws Exception {
+        try {
+            step(timestamp, ctx, out);
+        } catch (RuntimeException ex) {
+            ctx.output(RouteEvents.DEAD_LETTER, failures.failed(ctx.getCurrentKey(), null,
+                    ctx.timeDomain() + " timer at " + Instant.ofEpochMilli(timestamp), ex));
+        }
+    }
+
+    private void step(long timestamp, OnTimerContext ctx, Collector<KpiValue> out) throws Exception {
         long now = ctx.timerService().currentWatermark();
         ScopeState s = state.value();
         if (s == null || now == Long.MAX_VALUE) {

@@ -1,5 +1,6 @@
 package vn.ioc.pulse.jobs.records;
 
+import vn.ioc.pulse.jobs.rules.EventTime;
 import vn.ioc.pulse.model.CaseEvent;
 import vn.ioc.pulse.model.ClockTick;
 import vn.ioc.pulse.model.EventCodec;
@@ -45,16 +46,19 @@ public class Envelope {
         return e;
     }
 
-    /** Event time in epoch milliseconds; Long.MIN_VALUE for invalid input. */
+    /**
+     * Event time in epoch milliseconds; Long.MIN_VALUE for invalid input or a missing time. Never throws: an instant
+     * beyond the range of a long is saturated (such a record is rejected later, by the operator that uses it).
+     */
     public long eventTimeMillis() {
         if (caseEvent != null) {
-            return caseEvent.occurredAt().toEpochMilli();
+            return EventTime.saturatedMillis(caseEvent.occurredAt());
         }
         if (serviceEvent != null) {
-            return serviceEvent.occurredAt().toEpochMilli();
+            return EventTime.saturatedMillis(serviceEvent.occurredAt());
         }
         if (tick != null) {
-            return tick.now().toEpochMilli();
+            return EventTime.saturatedMillis(tick.now());
         }
         return Long.MIN_VALUE;
     }

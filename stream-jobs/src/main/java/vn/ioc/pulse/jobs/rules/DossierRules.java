@@ -44,10 +44,65 @@ public final class DossierRules implements Serializable {
     /** The outcome of an ended dossier (DOMAIN.md §2 rule 4, §7). */
     public enum Outcome { EARLY, ON_TIME, LATE }
 
+    /**
+     * Checks one input on its own, before it joins a dossier's state: the fields the rules read must be present,
+     * every instant it carries must lie in {@link EventTime}'s range, a regulated duration must be ≥ 0 and, on a
+     * RECEIVED without due_at, must give a due date in that range. An input that passes can never make a later
+     * computation of its dossier fail (a stored bad value would otherwise poison every later event of the key).
+     *
+     * @throws IllegalArgumentException naming the field and value
+     */
+    public void validate(DossierInput in) {
+        if (in.eventId() == null) {
+            throw new IllegalArgumentException("event_id is missing");
+        }
+        EventTime.millis(in.at(), "occurred_at");
+        CaseEvent e = in.caseEvent;
+        if (e == null) {
+            return;
+        }
+        if (e.type() == null) {
+            throw new IllegalArgumentException("type is missing");
+        }
+        if (e.receivedAt() != null) {
+            EventTime.millis(e.receivedAt(), "received_at");
+        }
+        if (e.dueAt() != null) {
+            EventTime.millis(e.dueAt(), "due_at");
+        }
+        if (e.regulatedDuration() != null) {
+            CaseEvent.RegulatedDuration d = e.regulatedDuration();
+            if (d.value() < 0) {
+                throw new IllegalArgumentException("regulated_duration.value must be >= 0, got " + d.value());
+            }
+            if (d.unit() == null) {
+                throw new IllegalArgumentException("regulated_duration.unit is missing");
+            }
+        }
+        if (e.type() == CaseEventType.RECEIVED && e.dueAt() == null) {
+            Instant receipt = e.receivedAt() != null ? e.receivedAt() : e.occurredAt();
+            originalDue(e, EventTime.millis(receipt, "received_at"));
+        }
+    }
+
+    /** The due date a RECEIVED sets: its due_at, else received_at + regulated duration on the calendar. */
+    private long originalDue(CaseEvent received, long receivedAt) {
+        if (received.dueAt() != null) {
+            return EventTime.millis(received.dueAt(), "due_at");
+        }
+        CaseEvent.RegulatedDuration d = received.regulatedDuration();
+        if (d == null) {
+            throw new IllegalArgumentException("RECEIVED has neither due_at nor regulated_duration");
+        }
+        // the calendar throws IllegalArgumentException for negative or astronomically long durations
+        Instant due = calendar.due(Instant.ofEpochMilli(receivedAt), d.value(), d.unit());
+        return EventTime.millis(due, "due date computed from regulated_duration " + d.value() + " " + d.unit());
+    }
+
     /** Contributions of one dossier; {@code inputs} must be deduplicated and in {@link #INPUT_ORDER}. */
     public List<Contribution> contributions(List<DossierInput> inputs) {
         Segments segments = new Segments();
-        Segments.forEachInstant(inputs, in -> in.at().toEpochMilli(), (known, start, end) -> {
+        Segments.forEachInstant(inputs, in -> EventTime.millis(in.at(), "occurred_at"), (known, start, end) -> {
             Facts f = facts(known);
             Map<Item, Long> items = f.windowedItems();
             // scope attributes as known at this instant: a later event cannot move past contributions
@@ -96,7 +151,7 @@ public final class DossierRules implements Serializable {
                 case RATED -> {
                     f.latestRating = e.rating();
                     if (e.rating() == CaseEvent.Rating.DISSATISFIED) {
-                        f.dissatisfiedAt.merge(e.occurredAt().toEpochMilli(), 1L, Long::sum);
+                        f.dissatisfiedAt.merge(EventTime.millis(e.occurredAt(), "occurred_at"), 1L, Long::sum);
                     }
                 }
                 case PAYMENT_COMPLETED -> {
@@ -118,12 +173,11 @@ public final class DossierRules implements Serializable {
         }
         CaseEvent received = known.get(receivedIndex).caseEvent;
         f.received = true;
-        f.receivedAt = (received.receivedAt() != null ? received.receivedAt() : received.occurredAt()).toEpochMilli();
+        f.receivedAt = EventTime.millis(received.receivedAt() != null ? received.receivedAt() : received.occurredAt(),
+                "received_at");
         f.channel = first(received.channel(), known, CaseEvent::channel);
         f.serviceLevel = first(received.serviceLevel(), known, CaseEvent::serviceLevel);
-        f.originalDue = received.dueAt() != null ? received.dueAt().toEpochMilli()
-                : calendar.due(Instant.ofEpochMilli(f.receivedAt), received.regulatedDuration().value(),
-                received.regulatedDuration().unit()).toEpochMilli();
+        f.originalDue = originalDue(received, f.receivedAt);
         // the end: the first terminal event after the first RECEIVED; any RESOLVED beats every RESULT_RETURNED
         boolean anyResolved = false;
         for (int k = receivedIndex + 1; k < known.size(); k++) {
@@ -146,11 +200,11 @@ public final class DossierRules implements Serializable {
             if (e == null) {
                 continue;
             }
-            long t = e.occurredAt().toEpochMilli();
+            long t = EventTime.millis(e.occurredAt(), "occurred_at");
             switch (e.type()) {
                 case DUE_DATE_CHANGED -> {
                     if (e.dueAt() != null) {
-                        due = e.dueAt().toEpochMilli();
+                        due = EventTime.millis(e.dueAt(), "due_at");
                     }
                 }
                 case SUPPLEMENT_REQUESTED -> {
@@ -165,12 +219,12 @@ public final class DossierRules implements Serializable {
                     if (f.paused) {
                         long pause = working(f.pauseStart, t, f.receivedAt, Long.MAX_VALUE);
                         pausedMs += pause;
-                        due = e.dueAt() != null ? e.dueAt().toEpochMilli()
-                                : calendar.addWorkingMillis(Instant.ofEpochMilli(due), working(f.pauseStart, t,
-                                Long.MIN_VALUE, Long.MAX_VALUE)).toEpochMilli();
+                        due = e.dueAt() != null ? EventTime.millis(e.dueAt(), "due_at")
+                                : EventTime.millis(calendar.addWorkingMillis(Instant.ofEpochMilli(due), working(
+                                f.pauseStart, t, Long.MIN_VALUE, Long.MAX_VALUE)), "due date moved by the pause");
                         f.paused = false;
                     } else if (e.dueAt() != null) {
-                        due = e.dueAt().toEpochMilli();
+                        due = EventTime.millis(e.dueAt(), "due_at");
                     }
                 }
                 default -> {
@@ -182,7 +236,7 @@ public final class DossierRules implements Serializable {
             CaseEvent end = known.get(endIndex).caseEvent;
             f.ended = true;
             f.endType = end.type();
-            f.endAt = end.occurredAt().toEpochMilli();
+            f.endAt = EventTime.millis(end.occurredAt(), "occurred_at");
             if (f.paused) {
                 pausedMs += working(f.pauseStart, f.endAt, f.receivedAt, f.endAt);
                 f.outcome = f.requests >= 2 ? Outcome.LATE : judge(f.pauseStart, f.dueAtRequest);

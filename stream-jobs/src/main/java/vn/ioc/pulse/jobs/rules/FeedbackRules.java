@@ -53,23 +53,47 @@ public final class FeedbackRules implements Serializable {
         return null;
     }
 
+    /**
+     * Checks one event on its own, before it joins an item's state: event_id, type and an occurred_at inside
+     * {@link EventTime}'s range (for a FEEDBACK_RECEIVED, also a deadline inside it).
+     *
+     * @throws IllegalArgumentException naming the field and value
+     */
+    public void validate(ServiceEvent e) {
+        if (e.eventId() == null) {
+            throw new IllegalArgumentException("event_id is missing");
+        }
+        if (e.type() == null) {
+            throw new IllegalArgumentException("type is missing");
+        }
+        EventTime.millis(e.occurredAt(), "occurred_at");
+        if (e.type() == ServiceEvent.Type.FEEDBACK_RECEIVED) {
+            deadline(e);
+        }
+    }
+
+    /** The answer deadline of an item received by {@code received}: 15 working days (WORKING_DAY rule). */
+    private long deadline(ServiceEvent received) {
+        return EventTime.millis(calendar.due(received.occurredAt(), DEADLINE_WORKING_DAYS,
+                CaseEvent.DurationUnit.WORKING_DAY), "feedback deadline");
+    }
+
     /** Contributions of one item; {@code sorted} deduplicated and in {@link #ORDER}. */
     public List<Contribution> contributions(List<ServiceEvent> sorted) {
         Segments segments = new Segments();
-        Segments.forEachInstant(sorted, e -> e.occurredAt().toEpochMilli(), (known, start, end) -> {
+        Segments.forEachInstant(sorted, e -> EventTime.millis(e.occurredAt(), "occurred_at"), (known, start, end) -> {
             ServiceEvent received = received(known);
             if (received == null) {
                 return;
             }
-            long deadline = calendar.due(received.occurredAt(), DEADLINE_WORKING_DAYS,
-                    CaseEvent.DurationUnit.WORKING_DAY).toEpochMilli();
+            long deadline = deadline(received);
             ServiceEvent answer = answer(known);
             for (String[] scope : scopes(known, received)) {
                 if (answer == null) {
                     segments.gauge(scope, Measure.FEEDBACK_OPEN, start, end);
                     segments.gauge(scope, Measure.FEEDBACK_OPEN_ON_TIME, start, Math.min(end, deadline + 1));
                 } else {
-                    long a = answer.occurredAt().toEpochMilli();
+                    long a = EventTime.millis(answer.occurredAt(), "occurred_at");
                     segments.windowed(scope, Measure.FEEDBACK_ANSWERED, a, 1, start, end);
                     segments.windowed(scope, Measure.FEEDBACK_ANSWERED_ON_TIME, a, a <= deadline ? 1 : 0, start, end);
                 }
@@ -99,6 +123,6 @@ public final class FeedbackRules implements Serializable {
     /** The instant (ms) after which an item with these events no longer changes: its answer, or MAX if open. */
     public static long settledAt(List<ServiceEvent> sorted) {
         ServiceEvent a = answer(sorted);
-        return a == null ? Long.MAX_VALUE : a.occurredAt().toEpochMilli();
+        return a == null ? Long.MAX_VALUE : EventTime.saturatedMillis(a.occurredAt());
     }
 }

@@ -52,7 +52,7 @@ public enum KpiWindow {
             case YTD -> day.withDayOfYear(1);
             default -> throw new IllegalStateException(id + " is not a calendar window");
         };
-        return start.atStartOfDay(KpiValue.ZONE).toInstant().toEpochMilli();
+        return EventTime.saturatedMillis(start.atStartOfDay(KpiValue.ZONE).toInstant());
     }
 
     /** The start of the calendar period after the one starting at {@code start}. */
@@ -65,7 +65,7 @@ public enum KpiWindow {
             case YTD -> day.plusYears(1);
             default -> throw new IllegalStateException(id + " is not a calendar window");
         };
-        return next.atStartOfDay(KpiValue.ZONE).toInstant().toEpochMilli();
+        return EventTime.saturatedMillis(next.atStartOfDay(KpiValue.ZONE).toInstant());
     }
 
     /** True if a contribution at {@code position} falls in this window as of {@code now}. */
@@ -74,7 +74,7 @@ public enum KpiWindow {
             return false;
         }
         if (rolling()) {
-            return position > now - length;
+            return position > EventTime.minus(now, length);
         }
         if (calendar()) {
             return position >= calendarStart(now);
@@ -85,12 +85,12 @@ public enum KpiWindow {
     /** Local midnight at or before {@code t}. */
     public static long localMidnight(long t) {
         ZonedDateTime z = Instant.ofEpochMilli(t).atZone(KpiValue.ZONE);
-        return z.toLocalDate().atStartOfDay(KpiValue.ZONE).toInstant().toEpochMilli();
+        return EventTime.saturatedMillis(z.toLocalDate().atStartOfDay(KpiValue.ZONE).toInstant());
     }
 
     /** The first local midnight strictly after {@code t}. */
     public static long nextLocalMidnight(long t) {
         ZonedDateTime z = Instant.ofEpochMilli(t).atZone(KpiValue.ZONE);
-        return z.toLocalDate().plusDays(1).atStartOfDay(KpiValue.ZONE).toInstant().toEpochMilli();
+        return EventTime.saturatedMillis(z.toLocalDate().plusDays(1).atStartOfDay(KpiValue.ZONE).toInstant());
     }
 }

@@ -65,7 +65,7 @@ public final class ScopeState {
             for (KpiWindow w : CALENDAR) {
                 if (position < from.starts[w.ordinal()]) {
                     // the local day (fixed +07:00, no DST) and the window; the period start is resolved at publication
-                    revisedPeriods.add(Math.floorDiv(position + ZONE_OFFSET_MS, DAY_MS) * 8 + w.ordinal());
+                    revisedPeriods.add(Math.floorDiv(EventTime.plus(position, ZONE_OFFSET_MS), DAY_MS) * 8 + w.ordinal());
                 }
             }
         };

@@ -30,7 +30,7 @@ public final class Timeline {
 
     /** Sum of active weights with position in [from, to] (exact for local-day-aligned bounds after compaction). */
     long sumBetween(long from, long to) {
-        return range(from - 1, to);
+        return range(EventTime.minus(from, 1), to);
     }
 
     public long sum(KpiWindow w) {
@@ -47,10 +47,10 @@ public final class Timeline {
         for (KpiWindow w : WINDOWS) {
             int i = w.ordinal();
             if (w.rolling()) {
-                sums[i] += range(f, t) - range(f - w.length, t - w.length);
+                sums[i] += range(f, t) - range(EventTime.minus(f, w.length), EventTime.minus(t, w.length));
             } else if (w.calendar()) {
                 long start = to.starts[i];
-                sums[i] = start == from.starts[i] ? sums[i] + range(f, t) : range(start - 1, t);
+                sums[i] = start == from.starts[i] ? sums[i] + range(f, t) : range(EventTime.minus(start, 1), t);
             } else {
                 sums[i] += range(f, t);
             }
@@ -85,7 +85,7 @@ public final class Timeline {
 
     void compact(long now, long horizon) {
         active.removeBelow(horizon);
-        long compactBelow = now - KpiWindow.LONGEST_ROLLING - 86_400_000L;
+        long compactBelow = EventTime.minus(now, KpiWindow.LONGEST_ROLLING + 86_400_000L);
         if (compactBelow <= compactedUpTo) {
             return;
         }
@@ -98,9 +98,9 @@ public final class Timeline {
         long next = active.higherKey(now);
         for (KpiWindow w : WINDOWS) {
             if (w.rolling()) {
-                long p = active.higherKey(now - w.length);
+                long p = active.higherKey(EventTime.minus(now, w.length));
                 if (p != Long.MAX_VALUE && p <= now) {
-                    next = Math.min(next, p + w.length);
+                    next = Math.min(next, EventTime.plus(p, w.length));
                 }
             }
         }

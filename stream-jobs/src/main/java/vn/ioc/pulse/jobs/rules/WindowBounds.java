@@ -19,7 +19,7 @@ final class WindowBounds {
     WindowBounds(long now, WindowBounds previous) {
         this.now = now;
         int today = KpiWindow.TODAY.ordinal();
-        if (previous != null && now >= previous.starts[today] && now - previous.starts[today] < 86_400_000L) {
+        if (previous != null && now >= previous.starts[today] && EventTime.minus(now, previous.starts[today]) < 86_400_000L) {
             System.arraycopy(previous.starts, 0, starts, 0, starts.length); // Asia/Ho_Chi_Minh has no DST
         } else {
             for (KpiWindow w : KpiWindow.values()) {
@@ -28,7 +28,8 @@ final class WindowBounds {
                 }
             }
         }
-        this.horizon = Math.min(starts[KpiWindow.YTD.ordinal()], now - KpiWindow.LONGEST_ROLLING - 86_400_000L);
+        this.horizon = Math.min(starts[KpiWindow.YTD.ordinal()],
+                EventTime.minus(now, KpiWindow.LONGEST_ROLLING + 86_400_000L));
     }
 
     /** True if a contribution at {@code position} falls in window {@code w} at this instant. */
@@ -37,7 +38,7 @@ final class WindowBounds {
             return false;
         }
         if (w.rolling()) {
-            return position > now - w.length;
+            return position > EventTime.minus(now, w.length);
         }
         if (w.calendar()) {
             return position >= starts[w.ordinal()];
