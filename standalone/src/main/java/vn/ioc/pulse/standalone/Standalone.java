@@ -151,6 +151,11 @@ public final class Standalone implements AutoCloseable {
         return kafka.bootstrapServers();
     }
 
+    /** The KPI job on the local MiniCluster (its status is a health signal, e.g. for {@code ./ioc fuzz}). */
+    public JobClient kpiJob() {
+        return job;
+    }
+
     @Override
     public void close() {
         scheduler.shutdownNow();
