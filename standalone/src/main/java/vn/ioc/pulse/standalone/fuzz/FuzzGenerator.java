@@ -194,10 +194,10 @@ public final class FuzzGenerator {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The next request; about one in 40 is a whole-request abuse. */
+    /** The next request; about one in 12 is a whole-request abuse (with at most 4 records). */
     public Request next() {
         int id = requestsGenerated++;
-        if (random.nextInt(40) == 0 && !abuses.isEmpty()) {
+        if (random.nextInt(12) == 0 && !abuses.isEmpty() && records - recordsGenerated >= 4) {
             return abuse(id, abuses.get(random.nextInt(abuses.size())));
         }
         int roll = random.nextInt(100);

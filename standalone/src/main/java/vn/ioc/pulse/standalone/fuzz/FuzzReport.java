@@ -30,6 +30,8 @@ public final class FuzzReport {
     final LongAdder rejectionsWithoutField = new LongAdder();
     /** Answers whose accepted + rejected do not add up to the records sent (and were not a whole-request 4xx). */
     final LongAdder countMismatches = new LongAdder();
+    /** The part of {@link #countMismatches} on whole-request abuses (broken bodies). */
+    final LongAdder countMismatchesInAbuses = new LongAdder();
     /** Answers of the wrong shape or content type. */
     final LongAdder shapeErrors = new LongAdder();
     final LongAdder hangs = new LongAdder();
@@ -122,6 +124,7 @@ public final class FuzzReport {
         s.put("rejections_without_field", String.valueOf(rejectionsWithoutField.sum()));
         s.put("accounting_mismatches", String.valueOf(accountingMismatches()));
         s.put("count_mismatches", String.valueOf(countMismatches.sum()));
+        s.put("count_mismatches_in_abuses", String.valueOf(countMismatchesInAbuses.sum()));
         s.put("answer_shape_errors", String.valueOf(shapeErrors.sum()));
         s.put("hangs", String.valueOf(hangs.sum()));
         s.put("crashes", String.valueOf(crashes()));

@@ -298,6 +298,9 @@ public final class Fuzzer {
         }
         if (!consistent) {
             report.countMismatches.increment();
+            if (request.abuse() != null) {
+                report.countMismatchesInAbuses.increment();
+            }
             report.example("accounting: request " + request.id() + " (" + describe(request) + ", "
                     + request.items().size() + " records) answered " + status + " accepted=" + batch.accepted
                     + " rejected=" + batch.rejected.size() + ": " + cut(body));
