@@ -384,8 +384,10 @@ public final class FuzzGenerator {
                     write(o).replace("\"RECEIVED\"", "NaN"),
                     "}" + write(o),
                     write(o).substring(0, write(o).length() / 2)));
-            case NOT_OBJECT -> utf8(pick("[]", "42", "\"" + eventId + "\"", "null", "true", "[" + write(o) + "]",
-                    "-1.5e300"));
+            // as a whole body an array is a batch, not a bad record: arrays only inside arrays and NDJSON lines
+            case NOT_OBJECT -> utf8(kind == Kind.OBJECT
+                    ? pick("42", "\"" + eventId + "\"", "null", "true", "-1.5e300")
+                    : pick("[]", "42", "\"" + eventId + "\"", "null", "true", "[" + write(o) + "]", "-1.5e300"));
             case MISSING_REQUIRED -> {
                 String field = pick("schema", "event_id", "dossier_code", "type", "occurred_at");
                 switch (random.nextInt(3)) {

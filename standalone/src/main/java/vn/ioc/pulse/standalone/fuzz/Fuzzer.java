@@ -132,8 +132,8 @@ public final class Fuzzer {
             }
         };
         watch.scheduleWithFixedDelay(checkHealth, 0, 250, TimeUnit.MILLISECONDS);
-        watch.scheduleAtFixedRate(this::progress, options.progressEvery().toMillis(),
-                options.progressEvery().toMillis(), TimeUnit.MILLISECONDS);
+        java.util.concurrent.ScheduledFuture<?> progress = watch.scheduleAtFixedRate(this::progress,
+                options.progressEvery().toMillis(), options.progressEvery().toMillis(), TimeUnit.MILLISECONDS);
 
         ExecutorService pool = Executors.newFixedThreadPool(options.connections(), r -> {
             Thread t = new Thread(r, "fuzz-sender");
@@ -160,6 +160,7 @@ public final class Fuzzer {
         pool.shutdown();
         report.goodSent.set(generator.goodIds().size());
         report.goodAcknowledged.set(acknowledged.size());
+        progress.cancel(false);
         progress();
 
         tick(generator.clockTick());
@@ -402,8 +403,14 @@ public final class Fuzzer {
         long lastChange = start;
         long[] last = {-1, -1};
         String how = "timeout";
+        long nextProgress = start + options.progressEvery().toNanos();
         while (System.nanoTime() < deadline) {
             long[] now = {kpi("backlog", agency, "live"), kpi("received", agency, "30d")};
+            if (System.nanoTime() > nextProgress) {
+                nextProgress += options.progressEvery().toNanos();
+                out.printf("waiting for KPIs: backlog=%d received_30d=%d expected=%d crashes=%d (-1 = no value yet)%n",
+                        now[0], now[1], expected, report.crashes());
+            }
             if (now[0] != last[0] || now[1] != last[1]) {
                 lastChange = System.nanoTime();
                 last = now;
