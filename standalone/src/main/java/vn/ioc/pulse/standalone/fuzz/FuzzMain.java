@@ -75,7 +75,7 @@ public final class FuzzMain {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.remove("IOC_INFLUX_URL");
         StandaloneConfig config = new StandaloneConfig(0, 0, 0, data.toString(), false, false, 1, 2025, 0, null,
-                false, env);
+                false, "127.0.0.1", env);
         try (Standalone system = Standalone.start(config)) {
             JobClient job = system.job();
             awaitRunning(job, Duration.ofSeconds(120));
