@@ -85,8 +85,11 @@ public class KpiJobOracleTest {
         env.setParallelism(2);
         ArrayList<String> data = new ArrayList<>(input);
         DataGeneratorSource<Envelope> source = new DataGeneratorSource<>(i -> Envelope.parse(data.get(i.intValue())),
+                // with failure injection the source emits at most 1000 records per checkpoint, so checkpoints complete
+                // while input remains and the injected failure (300 records after the first one) always fires,
+                // however loaded the machine (a per-second rate let a slow checkpoint miss the whole input)
                 data.size(), injectFailure
-                ? org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy.perSecond(1500)
+                ? org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy.perCheckpoint(1000)
                 : org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy.noOp(),
                 TypeInformation.of(Envelope.class));
         var kpis = new KpiJob(source, new DiscardingSink<>(), null, null, CONFIG).build(env,
