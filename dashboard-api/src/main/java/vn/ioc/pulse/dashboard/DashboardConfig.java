@@ -2,6 +2,7 @@ package vn.ioc.pulse.dashboard;
 
 import java.util.Map;
 import vn.ioc.pulse.web.ServerLimits;
+import vn.ioc.pulse.web.auth.BearerAuth;
 
 /**
  * Configuration of the dashboard API, read once from environment variables (defaults in brackets):
@@ -9,10 +10,12 @@ import vn.ioc.pulse.web.ServerLimits;
  * KPI history kept in memory from the KPI topic], {@code IOC_INFLUX_DB} [ioc], {@code IOC_INFLUX_TOKEN} [none],
  * {@code IOC_HISTORY_MEMORY_POINTS} [300000 in all series together, ≈ 50 MB; at most 10000 per series]: the bound of
  * the in-memory history; bind address, connection cap and timeouts from {@link ServerLimits#fromEnv}
- * ({@code IOC_BIND_ADDRESS} [0.0.0.0], {@code IOC_HTTP_MAX_CONNECTIONS} [25000] …).
+ * ({@code IOC_BIND_ADDRESS} [0.0.0.0], {@code IOC_HTTP_MAX_CONNECTIONS} [25000] …); bearer-token auth from
+ * {@link BearerAuth.Config#fromEnv} ({@code IOC_AUTH} [on]: every read needs a token with one of the roles screen,
+ * leader, operator, integration, admin; {@code IOC_AUTH_UNITS_CLAIM} limits what it may read).
  */
 public record DashboardConfig(int port, String kafkaBootstrap, String influxUrl, String influxDb, String influxToken,
-                              int historyMemoryPoints, ServerLimits limits) {
+                              int historyMemoryPoints, ServerLimits limits, BearerAuth.Config auth) {
 
     /** Connections (wall screens' WebSockets included) held at most unless {@code IOC_HTTP_MAX_CONNECTIONS} says. */
     public static final int DEFAULT_MAX_CONNECTIONS = 25_000;
@@ -21,12 +24,17 @@ public record DashboardConfig(int port, String kafkaBootstrap, String influxUrl,
     public DashboardConfig(int port, String kafkaBootstrap, String influxUrl, String influxDb, String influxToken,
                            int historyMemoryPoints) {
         this(port, kafkaBootstrap, influxUrl, influxDb, influxToken, historyMemoryPoints,
-                ServerLimits.defaults(DEFAULT_MAX_CONNECTIONS).withBindAddress("127.0.0.1"));
+                ServerLimits.defaults(DEFAULT_MAX_CONNECTIONS).withBindAddress("127.0.0.1"), BearerAuth.Config.OFF);
+    }
+
+    public DashboardConfig withAuth(BearerAuth.Config newAuth) {
+        return new DashboardConfig(port, kafkaBootstrap, influxUrl, influxDb, influxToken, historyMemoryPoints, limits,
+                newAuth);
     }
 
     public DashboardConfig withPort(int newPort) {
         return new DashboardConfig(newPort, kafkaBootstrap, influxUrl, influxDb, influxToken, historyMemoryPoints,
-                limits);
+                limits, auth);
     }
 
     public static DashboardConfig fromEnv(Map<String, String> env) {
@@ -38,6 +46,7 @@ public record DashboardConfig(int port, String kafkaBootstrap, String influxUrl,
                 env.getOrDefault("IOC_INFLUX_DB", "ioc"),
                 env.get("IOC_INFLUX_TOKEN"),
                 Integer.parseInt(env.getOrDefault("IOC_HISTORY_MEMORY_POINTS", "300000")),
-                ServerLimits.fromEnv(env, DEFAULT_MAX_CONNECTIONS));
+                ServerLimits.fromEnv(env, DEFAULT_MAX_CONNECTIONS),
+                BearerAuth.Config.fromEnv(env));
     }
 }

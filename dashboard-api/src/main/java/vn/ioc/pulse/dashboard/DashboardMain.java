@@ -32,7 +32,7 @@ public final class DashboardMain {
 
     public static void main(String[] args) {
         DashboardConfig config = DashboardConfig.fromEnv(System.getenv());
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = vn.ioc.pulse.web.Metrics.vertx();
         vertx.deployVerticle(verticle(config)).onFailure(e -> {
             LOG.error("dashboard API failed to start", e);
             System.exit(1);

@@ -29,6 +29,9 @@ import vn.ioc.pulse.model.KpiValue;
 import vn.ioc.pulse.model.ValidationException;
 import vn.ioc.pulse.store.KpiHistoryStore;
 import vn.ioc.pulse.web.HttpGuard;
+import vn.ioc.pulse.web.Metrics;
+import vn.ioc.pulse.web.auth.BearerAuth;
+import vn.ioc.pulse.web.auth.UnitScope;
 import vn.ioc.pulse.web.Problems;
 import vn.ioc.pulse.web.Readiness;
 
@@ -40,6 +43,13 @@ import vn.ioc.pulse.web.Readiness;
 public final class DashboardVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardVerticle.class);
     private static final Pattern STEP = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    /** Roles that may read KPIs (REST and WebSocket). */
+    static final Set<String> READ_ROLES = Set.of("screen", "leader", "operator", "integration", "admin");
+    /** KPI records this instance may be behind the topic before /ready says so. */
+    static final long MAX_LAG = 50_000;
+    private static final io.micrometer.core.instrument.Counter MESSAGES_OUT = io.micrometer.core.instrument.Counter
+            .builder("ioc_ws_messages_out_total").description("WebSocket messages sent to screens")
+            .register(Metrics.registry());
     /** Interval of the WebSocket ping frames the server sends to every screen. */
     static final long PING_MS = 20_000;
 
@@ -51,6 +61,7 @@ public final class DashboardVerticle extends VerticleBase {
     private final Set<Screen> screens = ConcurrentHashMap.newKeySet();
     private final List<Readiness.Check> extraChecks;
     private HttpGuard guard;
+    private final io.vertx.core.Promise<Void> hydrated = io.vertx.core.Promise.promise();
     private long pinger = -1;
     private KpiUpdatesConsumer consumer;
     private Admin admin;
@@ -87,8 +98,14 @@ public final class DashboardVerticle extends VerticleBase {
         Readiness readiness = new Readiness()
                 .add("kafka", this::checkKafka)
                 .add("kpi_cache", () -> {
+                    if (!consumer.healthy()) {
+                        throw new IllegalStateException("the KPI topic consumer stopped or has not polled for 30 s");
+                    }
                     if (!consumer.caughtUp()) {
                         throw new IllegalStateException("LOADING: still reading the KPI topic");
+                    }
+                    if (consumer.lag() > MAX_LAG) {
+                        throw new IllegalStateException("lagging " + consumer.lag() + " KPI records behind the topic");
                     }
                     return "HYDRATED";
                 })
@@ -100,16 +117,24 @@ public final class DashboardVerticle extends VerticleBase {
                 })
                 .addAll(extraChecks);
         router.get("/ready").handler(ctx -> readiness.handle(vertx, ctx));
-        router.get("/ws/v1").handler(ctx -> ctx.request().toWebSocket()
-                .onSuccess(this::screen)
-                .onFailure(e -> LOG.debug("WebSocket handshake from {} failed: {}", ctx.request().remoteAddress(),
-                        e.toString())));
+        Metrics.route(vertx, router);
+        // Auth (IOC_AUTH): every read needs a token with a reading role; /health, /ready, /metrics stay open. The
+        // WebSocket handshake is checked like a REST call (a browser may send ?access_token=).
+        BearerAuth.protect(vertx, router.route("/api/v1/*"), config.auth(), READ_ROLES, false);
+        BearerAuth.protect(vertx, router.get("/ws/v1"), config.auth(), READ_ROLES, true);
+        router.get("/ws/v1").handler(ctx -> {
+            UnitScope scope = BearerAuth.scope(ctx, config.auth());
+            ctx.request().toWebSocket()
+                    .onSuccess(ws -> screen(ws, scope))
+                    .onFailure(e -> LOG.debug("WebSocket handshake from {} failed: {}", ctx.request().remoteAddress(),
+                            e.toString()));
+        });
         router.get("/api/v1/kpis").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .end(catalog.toJson().toString()));
         router.get("/api/v1/kpis/values").handler(this::values);
         router.get("/api/v1/kpis/:kpi/history").handler(this::history);
-        consumer = new KpiUpdatesConsumer(config.kafkaBootstrap(), batch -> context.runOnContext(v -> apply(batch)))
-                .start();
+        consumer = new KpiUpdatesConsumer(config.kafkaBootstrap(), batch -> context.runOnContext(v -> apply(batch)),
+                () -> context.runOnContext(v -> hydrated.tryComplete())).start();
         // Screens' WebSockets see traffic at least every PING_MS, so the idle timeout closes only dead connections.
         pinger = vertx.setPeriodic(PING_MS, id -> {
             for (Screen s : screens) {
@@ -118,15 +143,29 @@ public final class DashboardVerticle extends VerticleBase {
         });
         // HTTP/1.1 only (no h2c: the JDK HttpClient's upgrade failed on a large answer), timeouts and the connection
         // cap: HttpGuard (docs/reliability.md).
-        return guard.install(vertx.createHttpServer(guard.options()))
+        registerMeters();
+        Future<HttpServer> listening = guard.install(vertx.createHttpServer(guard.options()))
                 .requestHandler(router)
                 .listen(config.port(), config.limits().bindAddress())
                 .onSuccess(s -> {
                     server = s;
-                    LOG.info("dashboard API listening on {}:{} (Kafka {}, history {})", config.limits().bindAddress(),
-                            s.actualPort(), config.kafkaBootstrap(),
-                            config.influxUrl() == null ? "in memory" : config.influxUrl());
+                    LOG.info("dashboard API listening on {}:{} (Kafka {}, history {}, auth {})",
+                            config.limits().bindAddress(), s.actualPort(), config.kafkaBootstrap(),
+                            config.influxUrl() == null ? "in memory" : config.influxUrl(),
+                            config.auth().enabled() ? "on" : "OFF");
                 });
+        // started = listening and hydrated: a deployed API never serves a blank or partial cache
+        return Future.all(listening, hydrated.future());
+    }
+
+    private void registerMeters() {
+        var r = Metrics.registry();
+        io.micrometer.core.instrument.Gauge.builder("ioc_ws_screens", screens, Set::size)
+                .description("WebSocket screens connected").register(r);
+        io.micrometer.core.instrument.Gauge.builder("ioc_kpi_cache_keys", cache, KpiCache::size)
+                .description("KPI keys held (latest value each)").register(r);
+        io.micrometer.core.instrument.Gauge.builder("ioc_kpi_consumer_lag", consumer, KpiUpdatesConsumer::lag)
+                .description("KPI records on the topic not yet read by this instance").register(r);
     }
 
     /** Closes the Kafka consumer and admin client on a worker thread: closing blocks, the event loop must not. */
@@ -177,9 +216,12 @@ public final class DashboardVerticle extends VerticleBase {
     private void values(RoutingContext ctx) {
         Selection selection = Selection.of(ctx.queryParam("kpi"), ctx.queryParam("scope_type"),
                 ctx.queryParam("scope_id"), ctx.queryParam("window"));
+        UnitScope scope = BearerAuth.scope(ctx, config.auth());
         JsonArray values = new JsonArray();
         for (KpiCache.Entry e : cache.matching(selection)) {
-            values.add(toJson(e));
+            if (scope.permits(e.value().scopeType(), e.value().scopeId())) {
+                values.add(toJson(e));
+            }
         }
         ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("values", values).encode());
     }
@@ -194,6 +236,11 @@ public final class DashboardVerticle extends VerticleBase {
             String scopeType = required(ctx, "scope_type");
             String scopeId = required(ctx, "scope_id");
             String window = required(ctx, "window");
+            UnitScope scope = BearerAuth.scope(ctx, config.auth());
+            if (!scope.permits(scopeType, scopeId)) {
+                problem(ctx, 403, "the token may read " + scope + ", not " + scopeType + "/" + scopeId);
+                return;
+            }
             Instant to = time(ctx, "to", Instant.now());
             Instant from = time(ctx, "from", to.minus(Duration.ofHours(24)));
             Duration step = step(ctx.queryParams().get("step"));
@@ -277,8 +324,8 @@ public final class DashboardVerticle extends VerticleBase {
         Problems.send(ctx, status, Problems.title(status), detail);
     }
 
-    private void screen(ServerWebSocket ws) {
-        Screen screen = new Screen(ws);
+    private void screen(ServerWebSocket ws, UnitScope scope) {
+        Screen screen = new Screen(ws, scope);
         screens.add(screen);
         LOG.info("screen connected from {} ({} screens)", ws.remoteAddress(), screens.size());
         ws.closeHandler(v -> {
@@ -291,10 +338,22 @@ public final class DashboardVerticle extends VerticleBase {
     /** One connected wall screen and its subscriptions (event loop only). */
     private final class Screen {
         private final ServerWebSocket ws;
+        private final UnitScope scope;
         private final Map<String, Selection> subscriptions = new HashMap<>();
 
-        Screen(ServerWebSocket ws) {
+        Screen(ServerWebSocket ws, UnitScope scope) {
             this.ws = ws;
+            this.scope = scope;
+        }
+
+        /** A value this screen's token may read. */
+        private boolean permitted(KpiValue v) {
+            return scope.permits(v.scopeType(), v.scopeId());
+        }
+
+        private void send(String text) {
+            MESSAGES_OUT.increment();
+            ws.writeTextMessage(text);
         }
 
         void onMessage(String text) {
@@ -313,7 +372,7 @@ public final class DashboardVerticle extends VerticleBase {
                 return;
             }
             switch (type) {
-                case "ping" -> ws.writeTextMessage(new JsonObject().put("type", "pong").encode());
+                case "ping" -> send(new JsonObject().put("type", "pong").encode());
                 case "subscribe" -> subscribe(id, msg);
                 case "unsubscribe" -> {
                     if (id == null || subscriptions.remove(id) == null) {
@@ -340,12 +399,20 @@ public final class DashboardVerticle extends VerticleBase {
                 error(id, e.getMessage());
                 return;
             }
+            if (!scope.all() && !selection.scopeId().isEmpty() && !selection.scopeId().contains("*")
+                    && selection.scopeId().stream().noneMatch(sid -> scope.units().stream()
+                    .anyMatch(u -> u.endsWith("/" + sid)))) {
+                error(id, "forbidden: the token may read " + scope + ", not scope_id " + selection.scopeId());
+                return;
+            }
             subscriptions.put(id, selection);
             JsonArray values = new JsonArray();
             for (KpiCache.Entry e : cache.matching(selection)) {
-                values.add(toJson(e));
+                if (permitted(e.value())) {
+                    values.add(toJson(e));
+                }
             }
-            ws.writeTextMessage(new JsonObject().put("type", "snapshot").put("id", id).put("values", values).encode());
+            send(new JsonObject().put("type", "snapshot").put("id", id).put("values", values).encode());
         }
 
         void ping() {
@@ -355,16 +422,19 @@ public final class DashboardVerticle extends VerticleBase {
         }
 
         void update(KpiCache.Entry e) {
+            if (!permitted(e.value())) {
+                return;
+            }
             for (Map.Entry<String, Selection> s : subscriptions.entrySet()) {
                 if (s.getValue().matches(e.value())) {
-                    ws.writeTextMessage(new JsonObject().put("type", "update").put("id", s.getKey())
+                    send(new JsonObject().put("type", "update").put("id", s.getKey())
                             .put("value", toJson(e)).put("seq", e.seq()).encode());
                 }
             }
         }
 
         private void error(String id, String detail) {
-            ws.writeTextMessage(new JsonObject().put("type", "error").put("id", id).put("detail", detail).encode());
+            send(new JsonObject().put("type", "error").put("id", id).put("detail", detail).encode());
         }
     }
 }

@@ -29,12 +29,20 @@ public final class KpiUpdatesConsumer implements AutoCloseable {
 
     private final KafkaConsumer<String, String> consumer;
     private final Consumer<List<KpiValue>> sink;
+    private final Runnable onHydrated;
     private final Thread thread;
+    private volatile long lag;
     private volatile boolean running = true;
     private volatile boolean caughtUp;
     private volatile long lastPollMillis;
 
     public KpiUpdatesConsumer(String bootstrap, Consumer<List<KpiValue>> sink) {
+        this(bootstrap, sink, () -> { });
+    }
+
+    /** {@code onHydrated} runs once, on the consumer's thread, when the topic was read up to its end offsets. */
+    public KpiUpdatesConsumer(String bootstrap, Consumer<List<KpiValue>> sink, Runnable onHydrated) {
+        this.onHydrated = onHydrated;
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -56,9 +64,14 @@ public final class KpiUpdatesConsumer implements AutoCloseable {
         return caughtUp;
     }
 
-    /** True when the consumer polled Kafka successfully in the last 30 s. */
+    /** True while the consumer thread runs and polled Kafka successfully in the last 30 s. */
     public boolean healthy() {
-        return System.currentTimeMillis() - lastPollMillis < 30_000;
+        return thread.isAlive() && System.currentTimeMillis() - lastPollMillis < 30_000;
+    }
+
+    /** KPI records on the topic not yet read (from the consumer's own fetch positions; 0 when unknown). */
+    public long lag() {
+        return lag;
     }
 
     private void run() {
@@ -80,9 +93,15 @@ public final class KpiUpdatesConsumer implements AutoCloseable {
                 if (!batch.isEmpty()) {
                     sink.accept(batch);
                 }
+                long behind = 0;
+                for (TopicPartition tp : partitions) {
+                    behind += consumer.currentLag(tp).orElse(0);
+                }
+                lag = behind;
                 if (!caughtUp && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                     caughtUp = true;
                     LOG.info("KPI cache hydrated from {} up to the end offsets {}", Topics.KPI_UPDATES, end);
+                    onHydrated.run();
                 }
             }
         } catch (WakeupException e) {

@@ -138,6 +138,7 @@ public final class BatchWriter {
 
     /** Answers a record as rejected and writes it with the reason to the dead-letter topic. */
     void reject(int index, String field, String error, String raw) throws Exception {
+        IngestMetrics.rejected(field);
         rejected.add(IngestVerticle.rejection(index, field, error));
         send(List.of(publisher.deadLetter(source, raw, index, field, error)));
     }
@@ -174,6 +175,7 @@ public final class BatchWriter {
 
     /** Closes the request: the answer, and a future completing once Kafka acknowledged every send (or one failed). */
     public Result finish() {
+        IngestMetrics.accepted(accepted);
         return new Result(accepted, events, List.copyOf(rejected), acks.close());
     }
 

@@ -25,7 +25,7 @@ public final class IngestMain {
             System.exit(2);
             return;
         }
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = vn.ioc.pulse.web.Metrics.vertx();
         EventPublisher publisher = new EventPublisher(config);
         java.util.concurrent.ScheduledExecutorService scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         if (!"off".equalsIgnoreCase(System.getenv().getOrDefault("IOC_LIVE_CLOCK", "on"))) {

@@ -12,6 +12,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import vn.ioc.pulse.web.BodyReader;
 import vn.ioc.pulse.web.HttpGuard;
+import vn.ioc.pulse.web.Metrics;
 import vn.ioc.pulse.web.Problems;
 import vn.ioc.pulse.web.RateWatch;
 import vn.ioc.pulse.web.Readiness;
@@ -91,6 +92,7 @@ public final class IngestVerticle extends VerticleBase {
         router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "UP")));
         Readiness readiness = new Readiness().add("kafka", publisher::checkKafka).addAll(extraChecks);
         router.get("/ready").handler(ctx -> readiness.handle(vertx, ctx));
+        Metrics.route(vertx, router);
         // Vert.x orders a route's handlers body → authentication → authorization → user. The token check and
         // admission (429, declared 413) are one route in front of every POST, so both run before any byte of a body
         // is read (an unauthenticated client cannot make the gateway buffer a body); then the streamed NDJSON route

@@ -85,8 +85,8 @@ public final class Standalone implements AutoCloseable {
         LOG.info("KPI job {} submitted to the local Flink MiniCluster", job.getJobID());
         List<Readiness.Check> jobCheck = List.of(new Readiness.Check("kpi_job", () -> jobState(job)));
 
-        Vertx vertx = Vertx.vertx();
-        DashboardConfig dashboardConfig = DashboardConfig.fromEnv(env);
+        Vertx vertx = vn.ioc.pulse.web.Metrics.vertx();
+        DashboardConfig dashboardConfig = DashboardConfig.fromEnv(withAuthSwitch(env, config.auth()));
         dashboardConfig = dashboardConfig.withPort(config.dashboardPort());
         DashboardVerticle dashboard = DashboardMain.verticle(dashboardConfig, jobCheck);
         vertx.deployVerticle(dashboard).await();

@@ -19,13 +19,13 @@ public final class StandaloneMain {
     public static void main(String[] args) throws Exception {
         long t0 = System.nanoTime();
         StandaloneConfig config = StandaloneConfig.fromEnv(System.getenv());
-        String token = null;
+        Map<String, String> tokens = null;
         if (config.auth()) {
-            token = demoToken(config);
+            tokens = demoTokens(config);
         } else {
             LOG.warn("AUTH IS OFF (demo): the ingest gateway and the dashboard API accept anyone who reaches {} "
-                    + "(IOC_BIND_ADDRESS). IOC_AUTH=on ./ioc demo requires a bearer token with role 'integration' "
-                    + "to post events.", config.bindAddress());
+                    + "(IOC_BIND_ADDRESS). IOC_AUTH=on ./ioc demo requires bearer tokens (one per role is printed).",
+                    config.bindAddress());
         }
         Standalone system = Standalone.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -50,18 +50,20 @@ public final class StandaloneMain {
                 config.simulator() ? "on (scale " + config.simScale() + ", " + config.simBackfillDays()
                         + " days back-filled)" : "off", config.liveClock() ? "on" : "off",
                 config.influxUrl() == null ? "in memory" : "InfluxDB " + config.influxUrl());
-        if (token != null) {
-            System.out.printf("  AUTH IS ON for the ingest gateway. A demo token (role integration, 12 h):%n"
-                    + "    curl -H 'Authorization: Bearer %s' …%n"
-                    + "  The dashboard API is still open (leaders' auth comes with the dashboard issues).%n%n", token);
+        if (tokens != null) {
+            System.out.printf("  AUTH IS ON. Demo tokens (12 h), e.g. curl -H 'Authorization: Bearer <token>' …, or "
+                    + "ws://…/ws/v1?access_token=<token>:%n");
+            tokens.forEach((who, t) -> System.out.printf("    %-26s %s%n", who, t));
+            System.out.println();
         }
     }
 
     /**
-     * With {@code IOC_AUTH=on} and no key configured, the demo makes a random HS256 secret for this run and signs a
-     * token with role {@code integration} to print; with a configured key it signs nothing (use your IdP's token).
+     * With {@code IOC_AUTH=on} and no key configured, the demo makes a random HS256 secret for this run and signs one
+     * token per role (screen, leader, operator, integration, admin) and a commune leader's (unit {@code commune/03646})
+     * to print; with a configured key it signs nothing (use your IdP's tokens).
      */
-    private static String demoToken(StandaloneConfig config) {
+    private static Map<String, String> demoTokens(StandaloneConfig config) {
         Map<String, String> env = config.env();
         if (env.get("IOC_AUTH_JWT_SECRET") == null && env.get("IOC_AUTH_JWT_PUBLIC_KEY") == null) {
             byte[] secret = new byte[32];
@@ -77,7 +79,14 @@ public final class StandaloneMain {
         }
         Vertx vertx = Vertx.vertx();
         try {
-            return BearerAuth.mint(vertx, auth, "ioc-demo", List.of(auth.role()), 12 * 60);
+            Map<String, String> tokens = new java.util.LinkedHashMap<>();
+            for (String role : List.of("screen", "leader", "operator", "integration", "admin")) {
+                tokens.put(role + (role.equals(auth.role()) ? " (posts events)" : ""),
+                        BearerAuth.mint(vertx, auth, "ioc-demo-" + role, List.of(role), 12 * 60));
+            }
+            tokens.put("leader of commune 03646", BearerAuth.mint(vertx, auth, "ioc-demo-commune-leader",
+                    List.of("leader"), List.of("commune/03646"), 12 * 60));
+            return tokens;
         } finally {
             vertx.close();
         }

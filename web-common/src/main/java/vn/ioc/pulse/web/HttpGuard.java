@@ -48,6 +48,16 @@ public final class HttpGuard {
         this.vertx = vertx;
         this.name = name;
         this.limits = limits;
+        io.micrometer.core.instrument.MeterRegistry r = Metrics.registry();
+        io.micrometer.core.instrument.Gauge.builder("ioc_http_connections_open", open, AtomicInteger::get)
+                .tag("server", name).description("connections open now").register(r);
+        io.micrometer.core.instrument.FunctionCounter.builder("ioc_http_connections_refused", refused, LongAdder::sum)
+                .tag("server", name).description("connections closed at once: the cap was reached").register(r);
+        io.micrometer.core.instrument.FunctionCounter.builder("ioc_http_head_timeouts", headTimeouts, LongAdder::sum)
+                .tag("server", name).description("connections closed: no complete request head in time").register(r);
+        io.micrometer.core.instrument.FunctionCounter.builder("ioc_http_unread_body_closes", unreadBodies,
+                        LongAdder::sum).tag("server", name)
+                .description("connections closed: request answered before its body was read").register(r);
     }
 
     public ServerLimits limits() {

@@ -37,11 +37,13 @@ public final class BearerAuth {
      * {@code IOC_AUTH_JWT_SECRET} (HS256 shared secret) or {@code IOC_AUTH_JWT_PUBLIC_KEY} (PEM public key) with
      * {@code IOC_AUTH_JWT_ALGORITHM} [RS256], {@code IOC_AUTH_ISSUER} and {@code IOC_AUTH_AUDIENCE} [not checked],
      * {@code IOC_AUTH_ROLES_CLAIM} [roles] (a path such as {@code realm_access/roles} is allowed),
-     * {@code IOC_AUTH_INGEST_ROLE} [integration].
+     * {@code IOC_AUTH_INGEST_ROLE} [integration], {@code IOC_AUTH_UNITS_CLAIM} [units] (a list of
+     * {@code scope_type/scope_id} limiting what a token may read on the dashboard API; absent = the whole province).
      */
     public record Config(boolean enabled, String secret, String publicKeyPem, String algorithm, String issuer,
-                         String audience, String rolesClaim, String role) {
-        public static final Config OFF = new Config(false, null, null, null, null, null, "roles", "integration");
+                         String audience, String rolesClaim, String role, String unitsClaim) {
+        public static final Config OFF = new Config(false, null, null, null, null, null, "roles", "integration",
+                "units");
 
         public static Config fromEnv(Map<String, String> env) {
             boolean on = switch (env.getOrDefault("IOC_AUTH", "on").trim().toLowerCase()) {
@@ -53,7 +55,8 @@ public final class BearerAuth {
             Config c = new Config(on, blank(env.get("IOC_AUTH_JWT_SECRET")), blank(env.get("IOC_AUTH_JWT_PUBLIC_KEY")),
                     env.getOrDefault("IOC_AUTH_JWT_ALGORITHM", "RS256"), blank(env.get("IOC_AUTH_ISSUER")),
                     blank(env.get("IOC_AUTH_AUDIENCE")), env.getOrDefault("IOC_AUTH_ROLES_CLAIM", "roles"),
-                    env.getOrDefault("IOC_AUTH_INGEST_ROLE", "integration"));
+                    env.getOrDefault("IOC_AUTH_INGEST_ROLE", "integration"),
+                    env.getOrDefault("IOC_AUTH_UNITS_CLAIM", "units"));
             if (on && c.secret() == null && c.publicKeyPem() == null) {
                 throw new IllegalArgumentException("IOC_AUTH is on but neither IOC_AUTH_JWT_SECRET nor "
                         + "IOC_AUTH_JWT_PUBLIC_KEY is set: configure a key, or IOC_AUTH=off for a closed demo network");
@@ -63,7 +66,7 @@ public final class BearerAuth {
 
         /** HS256 with a shared secret (tests, the demo with {@code IOC_AUTH=on}). */
         public static Config sharedSecret(String secret) {
-            return new Config(true, secret, null, "HS256", null, null, "roles", "integration");
+            return new Config(true, secret, null, "HS256", null, null, "roles", "integration", "units");
         }
 
         private static String blank(String s) {
@@ -88,11 +91,24 @@ public final class BearerAuth {
 
     /** Puts the token check and the role check in front of {@code route} when auth is enabled. */
     public static void protect(Vertx vertx, Route route, Config config) {
+        protect(vertx, route, config, Set.of(config.role()), false);
+    }
+
+    /** The token check with any of {@code roles}, optionally accepting {@code ?access_token=} (WebSocket). */
+    public static void protect(Vertx vertx, Route route, Config config, Set<String> roles, boolean queryToken) {
         if (!config.enabled()) {
             return;
         }
         JWTAuth provider = provider(vertx, config);
-        route.handler(ctx -> authenticate(ctx, provider, config, Set.of(config.role())));
+        route.handler(ctx -> authenticate(ctx, provider, config, roles, queryToken));
+    }
+
+    /** What {@code ctx}'s token may read: everything when auth is off or the token has no units claim. */
+    public static UnitScope scope(RoutingContext ctx, Config config) {
+        if (!config.enabled() || ctx.user() == null) {
+            return UnitScope.ALL;
+        }
+        return UnitScope.of(ctx.user().attributes().getJsonObject("accessToken"), config.unitsClaim());
     }
 
     /**
@@ -102,8 +118,25 @@ public final class BearerAuth {
      * with {@code WWW-Authenticate: Bearer} (RFC 6750), never 400 or 500; a valid token without the role is 403.
      */
     public static void authenticate(RoutingContext ctx, JWTAuth provider, Config config, Set<String> roles) {
+        authenticate(ctx, provider, config, roles, false);
+    }
+
+    /**
+     * As {@link #authenticate(RoutingContext, JWTAuth, Config, Set)}; with {@code queryToken} a browser's WebSocket
+     * handshake may carry the token as {@code ?access_token=} instead (browsers cannot set headers on a WebSocket,
+     * as Centrifugo and Grafana Live also accept).
+     */
+    public static void authenticate(RoutingContext ctx, JWTAuth provider, Config config, Set<String> roles,
+                                    boolean queryToken) {
         String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
         String token = bearerToken(header);
+        if (header == null && queryToken) {
+            String q = ctx.request().getParam("access_token");
+            token = q == null || q.isBlank() || q.indexOf(' ') >= 0 ? null : q.trim();
+            if (q != null) {
+                header = "(query)";
+            }
+        }
         if (token == null) {
             unauthorized(ctx, "invalid_request", header == null
                     ? "send 'Authorization: Bearer <token>' with a token from the province's identity provider"
@@ -129,6 +162,7 @@ public final class BearerAuth {
                 problem = claimProblem(claims);
                 if (problem == null) {
                     held = roles(claims, config.rolesClaim());
+                    UnitScope.of(claims, config.unitsClaim()); // a malformed units claim is refused here
                 }
             } catch (RuntimeException e) {
                 problem = "a claim is malformed (" + reason(e) + ")";
@@ -219,6 +253,12 @@ public final class BearerAuth {
 
     /** Signs a token for {@code subject} with {@code roles}, valid {@code minutes} (HS256 configurations only). */
     public static String mint(Vertx vertx, Config config, String subject, List<String> roles, int minutes) {
+        return mint(vertx, config, subject, roles, null, minutes);
+    }
+
+    /** As {@link #mint(Vertx, Config, String, List, int)}, limited to {@code units} ({@code scope_type/scope_id}). */
+    public static String mint(Vertx vertx, Config config, String subject, List<String> roles, List<String> units,
+                              int minutes) {
         if (config.secret() == null) {
             throw new IllegalStateException("only a shared-secret (HS256) configuration can sign tokens here");
         }
@@ -231,6 +271,9 @@ public final class BearerAuth {
             node = child;
         }
         node.put(path[path.length - 1], new JsonArray(roles));
+        if (units != null) {
+            claims.put(config.unitsClaim(), new JsonArray(units));
+        }
         JWTOptions options = new JWTOptions().setAlgorithm("HS256").setExpiresInMinutes(minutes);
         if (config.issuer() != null) {
             options.setIssuer(config.issuer());
