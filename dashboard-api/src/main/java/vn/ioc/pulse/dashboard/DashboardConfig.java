@@ -12,10 +12,11 @@ import vn.ioc.pulse.web.auth.BearerAuth;
  * the in-memory history; bind address, connection cap and timeouts from {@link ServerLimits#fromEnv}
  * ({@code IOC_BIND_ADDRESS} [0.0.0.0], {@code IOC_HTTP_MAX_CONNECTIONS} [25000] …); bearer-token auth from
  * {@link BearerAuth.Config#fromEnv} ({@code IOC_AUTH} [on]: every read needs a token with one of the roles screen,
- * leader, operator, integration, admin; {@code IOC_AUTH_UNITS_CLAIM} limits what it may read).
+ * leader, operator, integration, admin; {@code IOC_AUTH_UNITS_CLAIM} limits what it may read); the WebSocket
+ * protocol's limits and timings from {@link WsSettings#fromEnv}.
  */
 public record DashboardConfig(int port, String kafkaBootstrap, String influxUrl, String influxDb, String influxToken,
-                              int historyMemoryPoints, ServerLimits limits, BearerAuth.Config auth) {
+                              int historyMemoryPoints, ServerLimits limits, BearerAuth.Config auth, WsSettings ws) {
 
     /** Connections (wall screens' WebSockets included) held at most unless {@code IOC_HTTP_MAX_CONNECTIONS} says. */
     public static final int DEFAULT_MAX_CONNECTIONS = 25_000;
@@ -24,17 +25,23 @@ public record DashboardConfig(int port, String kafkaBootstrap, String influxUrl,
     public DashboardConfig(int port, String kafkaBootstrap, String influxUrl, String influxDb, String influxToken,
                            int historyMemoryPoints) {
         this(port, kafkaBootstrap, influxUrl, influxDb, influxToken, historyMemoryPoints,
-                ServerLimits.defaults(DEFAULT_MAX_CONNECTIONS).withBindAddress("127.0.0.1"), BearerAuth.Config.OFF);
+                ServerLimits.defaults(DEFAULT_MAX_CONNECTIONS).withBindAddress("127.0.0.1"), BearerAuth.Config.OFF,
+                WsSettings.defaults());
     }
 
     public DashboardConfig withAuth(BearerAuth.Config newAuth) {
         return new DashboardConfig(port, kafkaBootstrap, influxUrl, influxDb, influxToken, historyMemoryPoints, limits,
-                newAuth);
+                newAuth, ws);
+    }
+
+    public DashboardConfig withWs(WsSettings newWs) {
+        return new DashboardConfig(port, kafkaBootstrap, influxUrl, influxDb, influxToken, historyMemoryPoints, limits,
+                auth, newWs);
     }
 
     public DashboardConfig withPort(int newPort) {
         return new DashboardConfig(newPort, kafkaBootstrap, influxUrl, influxDb, influxToken, historyMemoryPoints,
-                limits, auth);
+                limits, auth, ws);
     }
 
     public static DashboardConfig fromEnv(Map<String, String> env) {
@@ -47,6 +54,7 @@ public record DashboardConfig(int port, String kafkaBootstrap, String influxUrl,
                 env.get("IOC_INFLUX_TOKEN"),
                 Integer.parseInt(env.getOrDefault("IOC_HISTORY_MEMORY_POINTS", "300000")),
                 ServerLimits.fromEnv(env, DEFAULT_MAX_CONNECTIONS),
-                BearerAuth.Config.fromEnv(env));
+                BearerAuth.Config.fromEnv(env),
+                WsSettings.fromEnv(env));
     }
 }

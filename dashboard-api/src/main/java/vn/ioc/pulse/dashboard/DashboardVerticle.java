@@ -47,22 +47,35 @@ public final class DashboardVerticle extends VerticleBase {
     static final Set<String> READ_ROLES = Set.of("screen", "leader", "operator", "integration", "admin");
     /** KPI records this instance may be behind the topic before /ready says so. */
     static final long MAX_LAG = 50_000;
-    private static final io.micrometer.core.instrument.Counter MESSAGES_OUT = io.micrometer.core.instrument.Counter
-            .builder("ioc_ws_messages_out_total").description("WebSocket messages sent to screens")
-            .register(Metrics.registry());
-    /** Interval of the WebSocket ping frames the server sends to every screen. */
-    static final long PING_MS = 20_000;
 
     private final DashboardConfig config;
     private final KpiHistoryStore history;
     private final boolean historyFromTopic;
     private final KpiCatalog catalog;
     private final KpiCache cache = new KpiCache();
-    private final Set<Screen> screens = ConcurrentHashMap.newKeySet();
+    private final Set<ScreenSession> screens = ConcurrentHashMap.newKeySet();
     private final List<Readiness.Check> extraChecks;
     private HttpGuard guard;
     private final io.vertx.core.Promise<Void> hydrated = io.vertx.core.Promise.promise();
     private long pinger = -1;
+    private long checker = -1;
+    private UpdateLog log;
+    private final ScreenSession.Hub hub = new ScreenSession.Hub() {
+        @Override
+        public List<KpiCache.Entry> matching(Selection selection) {
+            return cache.matching(selection);
+        }
+
+        @Override
+        public UpdateLog log() {
+            return log;
+        }
+
+        @Override
+        public JsonObject encode(KpiCache.Entry e, long nowMs) {
+            return toJson(e, nowMs);
+        }
+    };
     private KpiUpdatesConsumer consumer;
     private Admin admin;
     private HttpServer server;
@@ -88,12 +101,19 @@ public final class DashboardVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        log = new UpdateLog(ws().resumeWindowMs(), ws().resumeMaxPerKey(), ws().resumeMaxEntries());
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000));
         guard = new HttpGuard(vertx, "dashboard API", config.limits());
         Router router = Router.router(vertx);
         router.route().handler(guard.handler());
         Problems.install(router);
+        // CORS for REST: only the origins configured (IOC_ALLOWED_ORIGINS); never "*"
+        if (!ws().allowedOrigins().isEmpty()) {
+            router.route("/api/*").handler(io.vertx.ext.web.handler.CorsHandler.create()
+                    .addOrigins(ws().allowedOrigins()).allowedMethod(io.vertx.core.http.HttpMethod.GET)
+                    .allowedHeader("Authorization"));
+        }
         router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
         Readiness readiness = new Readiness()
                 .add("kafka", this::checkKafka)
@@ -123,6 +143,12 @@ public final class DashboardVerticle extends VerticleBase {
         BearerAuth.protect(vertx, router.route("/api/v1/*"), config.auth(), READ_ROLES, false);
         BearerAuth.protect(vertx, router.get("/ws/v1"), config.auth(), READ_ROLES, true);
         router.get("/ws/v1").handler(ctx -> {
+            if (!originAllowed(ctx.request().getHeader("Origin"), ctx.request().getHeader("Host"),
+                    ws().allowedOrigins())) {
+                problem(ctx, 403, "WebSocket from origin " + ctx.request().getHeader("Origin")
+                        + " refused: not this API's origin nor in IOC_ALLOWED_ORIGINS");
+                return;
+            }
             UnitScope scope = BearerAuth.scope(ctx, config.auth());
             ctx.request().toWebSocket()
                     .onSuccess(ws -> screen(ws, scope))
@@ -135,16 +161,22 @@ public final class DashboardVerticle extends VerticleBase {
         router.get("/api/v1/kpis/:kpi/history").handler(this::history);
         consumer = new KpiUpdatesConsumer(config.kafkaBootstrap(), batch -> context.runOnContext(v -> apply(batch)),
                 () -> context.runOnContext(v -> hydrated.tryComplete())).start();
-        // Screens' WebSockets see traffic at least every PING_MS, so the idle timeout closes only dead connections.
-        pinger = vertx.setPeriodic(PING_MS, id -> {
-            for (Screen s : screens) {
-                s.ping();
+        // Screens' WebSockets see a ping frame every IOC_WS_PING_S (so the idle timeout closes only dead
+        // connections, and a client can tell a dead server); once a second each screen is checked for a dead or a
+        // too-slow client and gets what was held back for it.
+        pinger = vertx.setPeriodic(ws().pingMs(), id -> screens.forEach(ScreenSession::ping));
+        checker = vertx.setPeriodic(1000, id -> {
+            long now = System.currentTimeMillis();
+            for (ScreenSession s : List.copyOf(screens)) {
+                s.check(now);
             }
         });
         // HTTP/1.1 only (no h2c: the JDK HttpClient's upgrade failed on a large answer), timeouts and the connection
         // cap: HttpGuard (docs/reliability.md).
         registerMeters();
-        Future<HttpServer> listening = guard.install(vertx.createHttpServer(guard.options()))
+        Future<HttpServer> listening = guard.install(vertx.createHttpServer(guard.options()
+                        .setMaxWebSocketFrameSize(ws().maxMessageBytes())
+                        .setMaxWebSocketMessageSize(ws().maxMessageBytes())))
                 .requestHandler(router)
                 .listen(config.port(), config.limits().bindAddress())
                 .onSuccess(s -> {
@@ -162,6 +194,8 @@ public final class DashboardVerticle extends VerticleBase {
         var r = Metrics.registry();
         io.micrometer.core.instrument.Gauge.builder("ioc_ws_screens", screens, Set::size)
                 .description("WebSocket screens connected").register(r);
+        io.micrometer.core.instrument.Gauge.builder("ioc_ws_resume_log_entries", this, v -> v.log.size())
+                .description("recent updates held for resume").register(r);
         io.micrometer.core.instrument.Gauge.builder("ioc_kpi_cache_keys", cache, KpiCache::size)
                 .description("KPI keys held (latest value each)").register(r);
         io.micrometer.core.instrument.Gauge.builder("ioc_kpi_consumer_lag", consumer, KpiUpdatesConsumer::lag)
@@ -172,6 +206,7 @@ public final class DashboardVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         vertx.cancelTimer(pinger);
+        vertx.cancelTimer(checker);
         return vertx.executeBlocking(() -> {
             consumer.close();
             admin.close(Duration.ofSeconds(2));
@@ -199,28 +234,37 @@ public final class DashboardVerticle extends VerticleBase {
         if (historyFromTopic) {
             history.write(batch);
         }
+        long now = System.currentTimeMillis();
         for (KpiValue v : batch) {
             KpiCache.Entry e = cache.apply(v);
             if (e != null) {
-                for (Screen s : screens) {
+                log.append(e, now);
+                for (ScreenSession s : screens) {
                     s.update(e);
                 }
             }
         }
     }
 
-    static JsonObject toJson(KpiCache.Entry e) {
-        return new JsonObject(e.value().toJsonNode().toString()).put("seq", e.seq());
+    /**
+     * A value as served: the contract JSON, its {@code seq}, and {@code stale: true} when its as_of is older than
+     * {@code IOC_STALE_AFTER_S} in wall-clock time (the pipeline has stalled; screens must show it).
+     */
+    JsonObject toJson(KpiCache.Entry e, long nowMs) {
+        JsonObject o = new JsonObject(e.value().toJsonNode().toString()).put("seq", e.seq());
+        o.put("stale", nowMs - e.value().asOf().toEpochMilli() > ws().staleAfterMs());
+        return o;
     }
 
     private void values(RoutingContext ctx) {
         Selection selection = Selection.of(ctx.queryParam("kpi"), ctx.queryParam("scope_type"),
                 ctx.queryParam("scope_id"), ctx.queryParam("window"));
         UnitScope scope = BearerAuth.scope(ctx, config.auth());
+        long now = System.currentTimeMillis();
         JsonArray values = new JsonArray();
         for (KpiCache.Entry e : cache.matching(selection)) {
             if (scope.permits(e.value().scopeType(), e.value().scopeId())) {
-                values.add(toJson(e));
+                values.add(toJson(e, now));
             }
         }
         ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("values", values).encode());
@@ -325,116 +369,40 @@ public final class DashboardVerticle extends VerticleBase {
     }
 
     private void screen(ServerWebSocket ws, UnitScope scope) {
-        Screen screen = new Screen(ws, scope);
+        ScreenSession screen = new ScreenSession(vertx, ws, scope, ws(), hub);
         screens.add(screen);
-        LOG.info("screen connected from {} ({} screens)", ws.remoteAddress(), screens.size());
+        LOG.debug("screen connected from {} ({} screens, reads {})", ws.remoteAddress(), screens.size(), scope);
         ws.closeHandler(v -> {
+            screen.closed();
             screens.remove(screen);
-            LOG.info("screen {} disconnected ({} screens)", ws.remoteAddress(), screens.size());
+            LOG.debug("screen {} disconnected ({} screens)", ws.remoteAddress(), screens.size());
         });
-        ws.textMessageHandler(text -> screen.onMessage(text));
     }
 
-    /** One connected wall screen and its subscriptions (event loop only). */
-    private final class Screen {
-        private final ServerWebSocket ws;
-        private final UnitScope scope;
-        private final Map<String, Selection> subscriptions = new HashMap<>();
+    private WsSettings ws() {
+        return config.ws();
+    }
 
-        Screen(ServerWebSocket ws, UnitScope scope) {
-            this.ws = ws;
-            this.scope = scope;
+    /**
+     * A browser's WebSocket handshake (it carries {@code Origin}) is accepted only from the API's own origin or one
+     * of {@code IOC_ALLOWED_ORIGINS}: another site's page cannot open a screen with the operator's browser.
+     * Non-browser clients send no Origin and are judged by their token alone.
+     */
+    static boolean originAllowed(String origin, String host, List<String> allowed) {
+        if (origin == null) {
+            return true;
         }
-
-        /** A value this screen's token may read. */
-        private boolean permitted(KpiValue v) {
-            return scope.permits(v.scopeType(), v.scopeId());
+        if (allowed.contains(origin)) {
+            return true;
         }
-
-        private void send(String text) {
-            MESSAGES_OUT.increment();
-            ws.writeTextMessage(text);
-        }
-
-        void onMessage(String text) {
-            JsonObject msg;
-            try {
-                msg = new JsonObject(text);
-            } catch (RuntimeException e) {
-                error(null, "message is not a JSON object");
-                return;
-            }
-            String type = msg.getValue("type") instanceof String s ? s : null;
-            Object idValue = msg.getValue("id");
-            String id = idValue instanceof String s ? s : null;
-            if (type == null) {
-                error(id, "field 'type' is required: subscribe, unsubscribe or ping");
-                return;
-            }
-            switch (type) {
-                case "ping" -> send(new JsonObject().put("type", "pong").encode());
-                case "subscribe" -> subscribe(id, msg);
-                case "unsubscribe" -> {
-                    if (id == null || subscriptions.remove(id) == null) {
-                        error(id, "field 'id': no subscription with this id");
-                    }
-                }
-                default -> error(id, "field 'type': unknown message type '" + type + "'");
-            }
-        }
-
-        private void subscribe(String id, JsonObject msg) {
-            if (id == null) {
-                error(null, "field 'id' is required on subscribe");
-                return;
-            }
-            Selection selection;
-            try {
-                Object select = msg.getValue("select");
-                if (select != null && !(select instanceof JsonObject)) {
-                    throw new IllegalArgumentException("field 'select' must be an object");
-                }
-                selection = Selection.fromJson((JsonObject) select);
-            } catch (IllegalArgumentException e) {
-                error(id, e.getMessage());
-                return;
-            }
-            if (!scope.all() && !selection.scopeId().isEmpty() && !selection.scopeId().contains("*")
-                    && selection.scopeId().stream().noneMatch(sid -> scope.units().stream()
-                    .anyMatch(u -> u.endsWith("/" + sid)))) {
-                error(id, "forbidden: the token may read " + scope + ", not scope_id " + selection.scopeId());
-                return;
-            }
-            subscriptions.put(id, selection);
-            JsonArray values = new JsonArray();
-            for (KpiCache.Entry e : cache.matching(selection)) {
-                if (permitted(e.value())) {
-                    values.add(toJson(e));
-                }
-            }
-            send(new JsonObject().put("type", "snapshot").put("id", id).put("values", values).encode());
-        }
-
-        void ping() {
-            if (!ws.isClosed()) {
-                ws.writePing(io.vertx.core.buffer.Buffer.buffer("hb"));
-            }
-        }
-
-        void update(KpiCache.Entry e) {
-            if (!permitted(e.value())) {
-                return;
-            }
-            for (Map.Entry<String, Selection> s : subscriptions.entrySet()) {
-                if (s.getValue().matches(e.value())) {
-                    send(new JsonObject().put("type", "update").put("id", s.getKey())
-                            .put("value", toJson(e)).put("seq", e.seq()).encode());
-                }
-            }
-        }
-
-        private void error(String id, String detail) {
-            send(new JsonObject().put("type", "error").put("id", id).put("detail", detail).encode());
+        try {
+            java.net.URI o = java.net.URI.create(origin);
+            String authority = o.getPort() < 0 ? o.getHost() : o.getHost() + ":" + o.getPort();
+            return host != null && o.getHost() != null && (authority.equalsIgnoreCase(host)
+                    || (o.getPort() < 0 && host.equalsIgnoreCase(o.getHost() + ":" + ("https".equals(o.getScheme())
+                    ? 443 : 80))));
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 }
