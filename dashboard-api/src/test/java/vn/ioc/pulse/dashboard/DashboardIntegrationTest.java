@@ -194,6 +194,7 @@ class DashboardIntegrationTest extends DashboardTestBase {
                     .doesNotHaveDuplicates();
             List<String> expectedFields = new ArrayList<>(CONTRACT_FIELDS);
             expectedFields.add("seq");
+            expectedFields.add("stale");
             assertThat(values).allSatisfy(v -> {
                 assertThat(v.fieldNames()).containsExactlyInAnyOrderElementsOf(expectedFields);
                 assertThat(v.getLong("seq")).isPositive();
@@ -609,9 +610,12 @@ class DashboardIntegrationTest extends DashboardTestBase {
         return new JsonArray(List.of((Object[]) values));
     }
 
-    /** The value's contract JSON plus its seq, as the API sends it. */
+    /**
+     * The value's contract JSON plus its seq and stale flag, as the API sends it (the fixtures' as_of is in March
+     * 2026, long past the 5-minute staleness bound).
+     */
     private static JsonObject withSeq(KpiValue v, long seq) {
-        return json(new JsonObject(v.toJson()).put("seq", seq));
+        return json(new JsonObject(v.toJson()).put("seq", seq).put("stale", true));
     }
 
     private static JsonObject update(String id, KpiValue v, long seq) {
