@@ -192,17 +192,12 @@ public final class UnitRegistry {
 
     /** Reads the records, checks the required columns, the codes (well-formed, unique) and the names. */
     static List<Row> rows(Source source, List<String> required) {
-        String[] lines = source.text().split("\r?\n", -1);
         List<String> header = null;
         List<Row> rows = new ArrayList<>();
         Set<String> codes = new HashSet<>();
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
-            int lineNo = i + 1;
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            List<String> cells = split(line, source, lineNo);
+        for (Record rec : records(source)) {
+            List<String> cells = rec.cells();
+            int lineNo = rec.line();
             if (header == null) {
                 header = cells.stream().map(String::trim).toList();
                 for (String column : required) {
@@ -236,7 +231,10 @@ public final class UnitRegistry {
             if (!codes.add(code)) {
                 throw row.error("code", "'" + code + "' is listed twice");
             }
-            row.get("name");
+            String name = row.get("name");
+            if (name.chars().anyMatch(Character::isISOControl)) {
+                throw row.error("name", "contains a line break or control character");
+            }
             rows.add(row);
         }
         if (header == null) {
@@ -248,47 +246,83 @@ public final class UnitRegistry {
         return rows;
     }
 
-    /** Splits one CSV line: comma-separated, fields optionally in double quotes, {@code ""} for a quote inside. */
-    static List<String> split(String line, Source source, int lineNo) {
-        List<String> cells = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
+    /** One CSV record and the line it starts on (1-based). */
+    record Record(int line, List<String> cells) {
+    }
+
+    /**
+     * Splits CSV text (RFC 4180): comma-separated fields, optionally in double quotes ({@code ""} for a quote
+     * inside; a quoted field may span lines, as the shared units file's {@code admin_centre} does). Lines that start
+     * with {@code #} where a record would start, and blank lines, are skipped.
+     */
+    static List<Record> records(Source source) {
+        String text = source.text();
+        List<Record> out = new ArrayList<>();
         int i = 0;
-        while (true) {
-            if (i < line.length() && line.charAt(i) == '"') {
-                i++;
-                while (true) {
-                    if (i >= line.length()) {
-                        throw new IllegalArgumentException("units file " + source.name() + " line " + lineNo
-                                + ": a quoted field is not closed (a record must fit on one line)");
-                    }
-                    char ch = line.charAt(i++);
-                    if (ch == '"') {
-                        if (i < line.length() && line.charAt(i) == '"') {
-                            cell.append('"');
-                            i++;
-                        } else {
-                            break;
+        int line = 1;
+        int n = text.length();
+        while (i < n) {
+            int lineEnd = text.indexOf('\n', i);
+            int end = lineEnd < 0 ? n : lineEnd;
+            String physical = text.substring(i, end);
+            if (physical.startsWith("#") || physical.isBlank()) {
+                i = end + 1;
+                line++;
+                continue;
+            }
+            int start = line;
+            List<String> cells = new ArrayList<>();
+            StringBuilder cell = new StringBuilder();
+            while (true) {
+                if (i < n && text.charAt(i) == '"') {
+                    i++;
+                    while (true) {
+                        if (i >= n) {
+                            throw new IllegalArgumentException("units file " + source.name() + " line " + start
+                                    + ": a quoted field (field " + (cells.size() + 1) + ") is never closed");
                         }
-                    } else {
-                        cell.append(ch);
+                        char ch = text.charAt(i++);
+                        if (ch == '"') {
+                            if (i < n && text.charAt(i) == '"') {
+                                cell.append('"');
+                                i++;
+                            } else {
+                                break;
+                            }
+                        } else {
+                            if (ch == '\n') {
+                                line++;
+                            }
+                            cell.append(ch);
+                        }
+                    }
+                    if (i < n && text.charAt(i) == '\r') {
+                        i++;
+                    }
+                    if (i < n && text.charAt(i) != ',' && text.charAt(i) != '\n') {
+                        throw new IllegalArgumentException("units file " + source.name() + " line " + line
+                                + ": text after the closing quote of field " + (cells.size() + 1));
+                    }
+                } else {
+                    while (i < n && text.charAt(i) != ',' && text.charAt(i) != '\n') {
+                        cell.append(text.charAt(i++));
+                    }
+                    if (cell.length() > 0 && cell.charAt(cell.length() - 1) == '\r') {
+                        cell.setLength(cell.length() - 1);
                     }
                 }
-                if (i < line.length() && line.charAt(i) != ',') {
-                    throw new IllegalArgumentException("units file " + source.name() + " line " + lineNo
-                            + ": text after the closing quote of field " + (cells.size() + 1));
+                cells.add(cell.toString());
+                cell.setLength(0);
+                if (i >= n || text.charAt(i) == '\n') {
+                    i++;
+                    line++;
+                    break;
                 }
-            } else {
-                while (i < line.length() && line.charAt(i) != ',') {
-                    cell.append(line.charAt(i++));
-                }
+                i++; // the comma
             }
-            cells.add(cell.toString());
-            cell.setLength(0);
-            if (i >= line.length()) {
-                return cells;
-            }
-            i++; // the comma
+            out.add(new Record(start, cells));
         }
+        return out;
     }
 
     private static List<String> sorted(Set<String> s) {
