@@ -158,7 +158,18 @@ public final class DashboardVerticle extends VerticleBase {
         router.get("/api/v1/kpis").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .end(catalog.toJson().toString()));
         router.get("/api/v1/kpis/values").handler(this::values);
-        router.get("/api/v1/kpis/:kpi/history").handler(this::history);
+        // ---- REST resources (units, ranking, history, OpenAPI, docs): logic in the rest package ----
+        vn.ioc.pulse.dashboard.rest.RestApi rest = new vn.ioc.pulse.dashboard.rest.RestApi(vertx, catalog, cache,
+                history, vn.ioc.pulse.dashboard.rest.UnitRegistry.fromEnv(System.getenv()),
+                ctx -> BearerAuth.scope(ctx, config.auth()));
+        router.get("/api/v1/units").handler(rest::units);
+        router.get("/api/v1/kpis/:kpi/ranking").handler(rest::ranking);
+        router.get("/api/v1/kpis/:kpi/history").handler(rest::history);
+        router.get("/api/v1/openapi.yaml").handler(rest::openapi);
+        router.get("/api/docs").handler(rest::docs);
+        router.get("/api/docs/:file").handler(rest::docsAsset);
+        this.router = router;
+        // ---- end of REST resources ----
         consumer = new KpiUpdatesConsumer(config.kafkaBootstrap(), batch -> context.runOnContext(v -> apply(batch)),
                 () -> context.runOnContext(v -> hydrated.tryComplete())).start();
         // Screens' WebSockets see a ping frame every IOC_WS_PING_S (so the idle timeout closes only dead
@@ -229,6 +240,14 @@ public final class DashboardVerticle extends VerticleBase {
         return server.actualPort();
     }
 
+    // ---- REST resources: the router, for the test comparing its routes with docs/openapi.yaml ----
+    private Router router;
+
+    Router router() {
+        return router;
+    }
+    // ---- end of REST resources ----
+
     /** Applies a batch of KPI values from the topic (event loop): cache, history, screens. */
     private void apply(List<KpiValue> batch) {
         if (historyFromTopic) {
@@ -268,100 +287,6 @@ public final class DashboardVerticle extends VerticleBase {
             }
         }
         ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("values", values).encode());
-    }
-
-    private void history(RoutingContext ctx) {
-        String kpi = ctx.pathParam("kpi");
-        try {
-            if (catalog.get(kpi).isEmpty()) {
-                problem(ctx, 404, "unknown KPI '" + kpi + "'; GET /api/v1/kpis lists them");
-                return;
-            }
-            String scopeType = required(ctx, "scope_type");
-            String scopeId = required(ctx, "scope_id");
-            String window = required(ctx, "window");
-            UnitScope scope = BearerAuth.scope(ctx, config.auth());
-            if (!scope.permits(scopeType, scopeId)) {
-                problem(ctx, 403, "the token may read " + scope + ", not " + scopeType + "/" + scopeId);
-                return;
-            }
-            Instant to = time(ctx, "to", Instant.now());
-            Instant from = time(ctx, "from", to.minus(Duration.ofHours(24)));
-            Duration step = step(ctx.queryParams().get("step"));
-            if (from.isAfter(to)) {
-                throw new IllegalArgumentException("query parameter 'from' must not be after 'to'");
-            }
-            vertx.executeBlocking(() -> history.history(kpi, scopeType, scopeId, window, from, to, step))
-                    .onSuccess(points -> {
-                        JsonArray out = new JsonArray();
-                        for (KpiHistoryStore.Point p : points) {
-                            out.add(new JsonObject().put("time", KpiValue.formatTime(p.time())).put("value", p.value())
-                                    .put("numerator", p.numerator()).put("denominator", p.denominator()));
-                        }
-                        ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject()
-                                .put("kpi", kpi).put("scope_type", scopeType).put("scope_id", scopeId)
-                                .put("window", window).put("points", out).encode());
-                    })
-                    .onFailure(e -> {
-                        LOG.warn("history query {} {}/{}/{} failed: {}", kpi, scopeType, scopeId, window, e.toString());
-                        problem(ctx, 503, "KPI history store unavailable: " + e.getMessage());
-                    });
-        } catch (IllegalArgumentException e) {
-            problem(ctx, 400, e.getMessage());
-        }
-    }
-
-    private static String required(RoutingContext ctx, String name) {
-        String v = ctx.queryParams().get(name);
-        if (v == null || v.isBlank()) {
-            throw new IllegalArgumentException("query parameter '" + name + "' is required");
-        }
-        return v;
-    }
-
-    private static Instant time(RoutingContext ctx, String name, Instant dflt) {
-        String v = ctx.queryParams().get(name);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        try {
-            return EventCodec.parseTimestamp(name, v);
-        } catch (ValidationException e) {
-            throw new IllegalArgumentException("query parameter " + e.getMessage());
-        }
-    }
-
-    /** Largest history step: one year (a larger one is a typo; it would also overflow). */
-    static final Duration MAX_STEP = Duration.ofDays(366);
-
-    static Duration step(String v) {
-        if (v == null || v.isBlank()) {
-            return null;
-        }
-        Matcher m = STEP.matcher(v);
-        String usage = "query parameter 'step' must be a positive duration up to 366d like 30s, 5m, 1h, 1d, got '"
-                + (v.length() > 40 ? v.substring(0, 40) + "…" : v) + "'";
-        if (!m.matches() || m.group(1).length() > 9 || Long.parseLong(m.group(1)) == 0) {
-            throw new IllegalArgumentException(usage);
-        }
-        long n = Long.parseLong(m.group(1));
-        long millis = switch (m.group(2)) {
-            case "ms" -> n;
-            case "s" -> n * 1_000;
-            case "m" -> n * 60_000;
-            case "h" -> n * 3_600_000;
-            default -> n * 86_400_000;
-        };
-        if (millis > MAX_STEP.toMillis()) {
-            throw new IllegalArgumentException(usage);
-        }
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
     }
 
     private static void problem(RoutingContext ctx, int status, String detail) {

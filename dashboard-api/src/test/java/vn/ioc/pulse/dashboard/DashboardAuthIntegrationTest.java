@@ -152,6 +152,21 @@ class DashboardAuthIntegrationTest extends DashboardTestBase {
     }
 
     @Test
+    @DisplayName("a commune token's ranking shows only its own row, with its rank among all communes")
+    void communeRanking() throws Exception {
+        String commune = token(List.of("leader"), List.of("commune/03646"));
+        HttpResponse<String> r = get("/api/v1/kpis/received/ranking?scope_type=commune&window=today", commune);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonArray rows = new JsonObject(r.body()).getJsonArray("rows");
+        assertThat(rows).hasSize(1);
+        assertThat(rows.getJsonObject(0).getString("scope_id")).isEqualTo("03646");
+        assertThat(rows.getJsonObject(0).getDouble("value")).isEqualTo(4.0);
+        HttpResponse<String> all = get("/api/v1/kpis/received/ranking?scope_type=commune&window=today",
+                token(List.of("leader"), null));
+        assertThat(new JsonObject(all.body()).getJsonArray("rows").size()).isGreaterThanOrEqualTo(75);
+    }
+
+    @Test
     @DisplayName("a malformed units claim is 401")
     void malformedUnits() throws Exception {
         String bad = BearerAuth.provider(vertx, AUTH).generateToken(new JsonObject().put("sub", "x")

@@ -84,24 +84,51 @@ public final class InMemoryKpiHistoryStore implements KpiHistoryStore {
     @Override
     public List<Point> history(String kpi, String scopeType, String scopeId, String window, Instant from,
                                Instant to, Duration step) {
+        return history(kpi, scopeType, scopeId, window, from, to, step, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public List<Point> history(String kpi, String scopeType, String scopeId, String window, Instant from,
+                               Instant to, Duration step, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
         NavigableMap<Instant, Point> points = series.get(KpiValue.key(kpi, scopeType, scopeId, window));
         if (points == null) {
             return List.of();
         }
-        List<Point> inRange;
+        List<Point> out = new ArrayList<>();
         synchronized (points) {
-            inRange = new ArrayList<>(points.subMap(from, true, to, true).values());
+            if (step == null) {
+                for (Point p : points.subMap(from, true, to, true).values()) {
+                    if (out.size() == limit) {
+                        break;
+                    }
+                    out.add(p);
+                }
+                return out;
+            }
+            // one point per epoch-aligned bucket: the last one, stamped with the bucket start (as InfluxDB's
+            // GROUP BY time(step) with last()); stops once limit buckets are complete
+            long stepMs = step.toMillis();
+            long bucket = Long.MIN_VALUE;
+            Point last = null;
+            for (Point p : points.subMap(from, true, to, true).values()) {
+                long b = Math.floorDiv(p.time().toEpochMilli(), stepMs) * stepMs;
+                if (last != null && b != bucket) {
+                    out.add(new Point(Instant.ofEpochMilli(bucket), last.value(), last.numerator(), last.denominator()));
+                    if (out.size() == limit) {
+                        return out;
+                    }
+                }
+                bucket = b;
+                last = p;
+            }
+            if (last != null) {
+                out.add(new Point(Instant.ofEpochMilli(bucket), last.value(), last.numerator(), last.denominator()));
+            }
         }
-        if (step == null) {
-            return inRange;
-        }
-        TreeMap<Long, Point> lastPerBucket = new TreeMap<>();
-        long stepMs = step.toMillis();
-        for (Point p : inRange) {
-            long bucket = Math.floorDiv(p.time().toEpochMilli(), stepMs) * stepMs;
-            lastPerBucket.put(bucket, new Point(Instant.ofEpochMilli(bucket), p.value(), p.numerator(), p.denominator()));
-        }
-        return new ArrayList<>(lastPerBucket.values());
+        return out;
     }
 
     @Override

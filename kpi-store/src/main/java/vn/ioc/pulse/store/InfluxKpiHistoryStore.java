@@ -82,12 +82,31 @@ public final class InfluxKpiHistoryStore implements KpiHistoryStore {
     @Override
     public List<Point> history(String kpi, String scopeType, String scopeId, String window, Instant from,
                                Instant to, Duration step) {
+        return query(kpi, scopeType, scopeId, window, from, to, step, 0);
+    }
+
+    /** The query ends in {@code LIMIT n}: InfluxDB reads the oldest n points (or step buckets) only. */
+    @Override
+    public List<Point> history(String kpi, String scopeType, String scopeId, String window, Instant from,
+                               Instant to, Duration step, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        return query(kpi, scopeType, scopeId, window, from, to, step, limit);
+    }
+
+    /** {@code limit} 0: no limit. */
+    private List<Point> query(String kpi, String scopeType, String scopeId, String window, Instant from,
+                              Instant to, Duration step, int limit) {
         String where = " FROM " + MEASUREMENT + " WHERE kpi = $kpi AND scope_type = $st AND scope_id = $sid"
                 + " AND \"window\" = $w AND time >= $from AND time <= $to";
         String q = step == null
                 ? "SELECT value, numerator, denominator" + where
                 : "SELECT last(numerator) AS numerator, last(denominator) AS denominator" + where
                 + " GROUP BY time(" + step.toMillis() + "ms) fill(none)";
+        if (limit > 0) {
+            q += " LIMIT " + limit;
+        }
         BoundParameterQuery query = BoundParameterQuery.QueryBuilder.newQuery(q).forDatabase(database)
                 .bind("kpi", kpi).bind("st", scopeType).bind("sid", scopeId).bind("w", window)
                 .bind("from", from.toEpochMilli() * 1_000_000L).bind("to", to.toEpochMilli() * 1_000_000L)

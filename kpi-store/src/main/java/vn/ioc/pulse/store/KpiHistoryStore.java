@@ -24,6 +24,21 @@ public interface KpiHistoryStore extends AutoCloseable {
     List<Point> history(String kpi, String scopeType, String scopeId, String window, Instant from, Instant to,
                         Duration step);
 
+    /**
+     * As {@link #history(String, String, String, String, Instant, Instant, Duration)}, but at most the oldest
+     * {@code limit} points (or step buckets), so that a caller bounding its answer never makes the store read a
+     * whole long series: ask for one more than the bound to learn that it would be exceeded. Both implementations
+     * push the limit into the query; this default (for other implementations) cuts the full answer.
+     */
+    default List<Point> history(String kpi, String scopeType, String scopeId, String window, Instant from,
+                                Instant to, Duration step, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        List<Point> all = history(kpi, scopeType, scopeId, window, from, to, step);
+        return all.size() <= limit ? all : List.copyOf(all.subList(0, limit));
+    }
+
     /** True when the store answers (readiness). */
     boolean ping();
 

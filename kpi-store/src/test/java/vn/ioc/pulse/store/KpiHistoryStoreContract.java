@@ -85,4 +85,46 @@ abstract class KpiHistoryStoreContract {
                 .containsExactly(new Point(T0, 0.25, 1.0, 4.0), new Point(T0.plusSeconds(60), 0.75, 3.0, 4.0),
                         new Point(T0.plusSeconds(180), null, 0.0, 0.0));
     }
+
+    @Test
+    @DisplayName("steps of 1h and 1d downsample to one point per hour or UTC day, the last in each")
+    void hourAndDaySteps() {
+        String scope = "steps-" + System.nanoTime();
+        // T0 = 02:00Z: 02:00, 02:30, 03:30 and 03:00 the next day
+        store().write(List.of(count(scope, T0, 1), count(scope, T0.plusSeconds(1800), 2),
+                count(scope, T0.plusSeconds(5400), 3), count(scope, T0.plus(Duration.ofHours(25)), 4)));
+        assertThat(store().history("received", "agency", scope, "24h", FAR_PAST, FAR_FUTURE, Duration.ofHours(1)))
+                .containsExactly(new Point(T0, 2.0, 2.0, null),
+                        new Point(Instant.parse("2026-03-02T03:00:00Z"), 3.0, 3.0, null),
+                        new Point(Instant.parse("2026-03-03T03:00:00Z"), 4.0, 4.0, null));
+        assertThat(store().history("received", "agency", scope, "24h", FAR_PAST, FAR_FUTURE, Duration.ofDays(1)))
+                .containsExactly(new Point(Instant.parse("2026-03-02T00:00:00Z"), 3.0, 3.0, null),
+                        new Point(Instant.parse("2026-03-03T00:00:00Z"), 4.0, 4.0, null));
+    }
+
+    @Test
+    @DisplayName("with a limit, only the oldest points in the range come back")
+    void limitKeepsTheOldestPoints() {
+        String scope = "limit-" + System.nanoTime();
+        store().write(List.of(count(scope, T0, 1), count(scope, T0.plusSeconds(10), 2),
+                count(scope, T0.plusSeconds(20), 3), count(scope, T0.plusSeconds(30), 4),
+                count(scope, T0.plusSeconds(40), 5)));
+        assertThat(store().history("received", "agency", scope, "24h", T0.plusSeconds(10), FAR_FUTURE, null, 3))
+                .extracting(Point::value).containsExactly(2.0, 3.0, 4.0);
+        assertThat(store().history("received", "agency", scope, "24h", FAR_PAST, FAR_FUTURE, null, 5))
+                .extracting(Point::value).containsExactly(1.0, 2.0, 3.0, 4.0, 5.0);
+        assertThat(store().history("received", "agency", scope, "24h", FAR_PAST, FAR_FUTURE, null, 6))
+                .hasSize(5);
+    }
+
+    @Test
+    @DisplayName("with a step and a limit, only the oldest buckets come back, each still its last point")
+    void limitCountsBuckets() {
+        String scope = "limit-step-" + System.nanoTime();
+        store().write(List.of(ratio(scope, T0, 1, 2), ratio(scope, T0.plusSeconds(30), 1, 4),
+                ratio(scope, T0.plusSeconds(70), 3, 4), ratio(scope, T0.plusSeconds(200), 0, 0)));
+        assertThat(store().history("online_ratio", "agency", scope, "24h", FAR_PAST, FAR_FUTURE,
+                Duration.ofMinutes(1), 2))
+                .containsExactly(new Point(T0, 0.25, 1.0, 4.0), new Point(T0.plusSeconds(60), 0.75, 3.0, 4.0));
+    }
 }
