@@ -10,23 +10,17 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vn.ioc.pulse.model.EventCodec;
 import vn.ioc.pulse.model.KpiCatalog;
 import vn.ioc.pulse.model.KpiValue;
-import vn.ioc.pulse.model.ValidationException;
 import vn.ioc.pulse.store.KpiHistoryStore;
 import vn.ioc.pulse.web.HttpGuard;
 import vn.ioc.pulse.web.Metrics;
@@ -42,7 +36,6 @@ import vn.ioc.pulse.web.Readiness;
  */
 public final class DashboardVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardVerticle.class);
-    private static final Pattern STEP = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     /** Roles that may read KPIs (REST and WebSocket). */
     static final Set<String> READ_ROLES = Set.of("screen", "leader", "operator", "integration", "admin");
     /** KPI records this instance may be behind the topic before /ready says so. */
