@@ -233,6 +233,11 @@ public final class DashboardVerticle extends VerticleBase {
         return server.actualPort();
     }
 
+    /** The KPI topic consumer (tests stop it to check readiness). */
+    KpiUpdatesConsumer consumer() {
+        return consumer;
+    }
+
     // ---- REST resources: the router, for the test comparing its routes with docs/openapi.yaml ----
     private Router router;
 

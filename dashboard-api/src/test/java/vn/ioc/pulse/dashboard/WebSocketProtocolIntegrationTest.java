@@ -213,6 +213,24 @@ class WebSocketProtocolIntegrationTest extends DashboardTestBase {
     }
 
     @Test
+    @DisplayName("/ready turns 503 naming kpi_cache once the instance's KPI consumer has stopped")
+    void readinessAfterConsumerStops() throws Exception {
+        DashboardVerticle second = deployApi();
+        try {
+            URI ready = URI.create("http://127.0.0.1:" + second.port() + "/ready");
+            assertThat(HTTP.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(200);
+            second.consumer().close();
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(ready).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(new JsonObject(r.body()).getJsonObject("checks").getString("kpi_cache")).startsWith("DOWN");
+        } finally {
+            vertx.undeploy(second.deploymentID()).await(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     @DisplayName("a seq whose following updates are no longer held, an unknown key or a seq from the future: resync")
     void resyncWhenNotHeld() throws Exception {
         String c = commune();
