@@ -58,29 +58,30 @@ import vn.ioc.pulse.store.InMemoryKpiHistoryStore;
 @DisplayName("The dashboard API serves KPI values from the KPI topic over REST and WebSocket")
 class DashboardIntegrationTest extends DashboardTestBase {
 
-    // ---- produced before the API starts (REST and hydration)
-    private static final KpiValue SL_TODAY_AT_T0 = received("province", "SL", "today", T0, 1);
-    private static final KpiValue SL_TODAY = received("province", "SL", "today", ONE_MINUTE_LATER, 2);
-    private static final KpiValue SL_24H = received("province", "SL", "24h", ONE_MINUTE_LATER, 5);
-    private static final KpiValue A_TODAY = received("agency", "A", "today", ONE_MINUTE_LATER, 2);
-    private static final KpiValue A_24H = received("agency", "A", "24h", ONE_MINUTE_LATER, 3);
-    private static final KpiValue B_TODAY = received("agency", "B", "today", ONE_MINUTE_LATER, 1);
-    private static final KpiValue SL_ON_TIME_30D = onTimeRatio("province", "SL", "30d", ONE_MINUTE_LATER, 8, 10);
-    private static final KpiValue A_ON_TIME_30D = onTimeRatio("agency", "A", "30d", ONE_MINUTE_LATER, 0, 0);
+    // ---- produced before the API starts (REST and hydration), each with the seq the KPI job gave it
+    private static final KpiValue SL_TODAY_AT_T0 = received("province", "SL", "today", T0, 1, 11);
+    private static final KpiValue SL_TODAY = received("province", "SL", "today", ONE_MINUTE_LATER, 2, 12);
+    private static final KpiValue SL_24H = received("province", "SL", "24h", ONE_MINUTE_LATER, 5, 5);
+    private static final KpiValue A_TODAY = received("agency", "A", "today", ONE_MINUTE_LATER, 2, 2);
+    private static final KpiValue A_24H = received("agency", "A", "24h", ONE_MINUTE_LATER, 3, 3);
+    private static final KpiValue B_TODAY = received("agency", "B", "today", ONE_MINUTE_LATER, 1, 1);
+    private static final KpiValue SL_ON_TIME_30D = onTimeRatio("province", "SL", "30d", ONE_MINUTE_LATER, 8, 10)
+            .withSeq(9);
+    private static final KpiValue A_ON_TIME_30D = onTimeRatio("agency", "A", "30d", ONE_MINUTE_LATER, 0, 0).withSeq(1);
 
     // ---- produced before the API starts (WebSocket snapshot)
-    private static final KpiValue S1_LIVE_AT_T0 = backlog("commune", "S-1", "live", T0, 4);
-    private static final KpiValue S1_LIVE = backlog("commune", "S-1", "live", ONE_MINUTE_LATER, 5);
-    private static final KpiValue S1_1H = backlog("commune", "S-1", "1h", T0, 2);
-    private static final KpiValue S2_LIVE = backlog("commune", "S-2", "live", T0, 1);
-    private static final KpiValue S3_LIVE = backlog("commune", "S-3", "live", T0, 6);
-    private static final KpiValue S1_PAUSED = count("paused", "commune", "S-1", "live", T0, 1, 0);
-    private static final KpiValue S1_FIELD = backlog("field", "S-1", "live", T0, 3);
+    private static final KpiValue S1_LIVE_AT_T0 = backlog("commune", "S-1", "live", T0, 4, 4);
+    private static final KpiValue S1_LIVE = backlog("commune", "S-1", "live", ONE_MINUTE_LATER, 5, 5);
+    private static final KpiValue S1_1H = backlog("commune", "S-1", "1h", T0, 2, 2);
+    private static final KpiValue S2_LIVE = backlog("commune", "S-2", "live", T0, 1, 1);
+    private static final KpiValue S3_LIVE = backlog("commune", "S-3", "live", T0, 6, 6);
+    private static final KpiValue S1_PAUSED = count("paused", "commune", "S-1", "live", T0, 1, 0).withSeq(1);
+    private static final KpiValue S1_FIELD = backlog("field", "S-1", "live", T0, 3, 3);
 
     private static final List<KpiValue> BEFORE_START = List.of(SL_TODAY_AT_T0, SL_TODAY, SL_24H, A_TODAY, A_24H,
             B_TODAY, SL_ON_TIME_30D, A_ON_TIME_30D, S1_LIVE_AT_T0, S1_LIVE, S1_1H, S2_LIVE, S3_LIVE, S1_PAUSED,
             S1_FIELD,
-            SL_TODAY_AT_T0); // re-delivered late: older than what the API holds by then
+            SL_TODAY_AT_T0); // re-delivered late (seq 11 after 12): older than what the API holds by then
 
     private static final List<String> CONTRACT_FIELDS = List.of("kpi", "scope_type", "scope_id", "window", "value",
             "numerator", "denominator", "status", "as_of", "computed_at", "revision");
@@ -166,16 +167,16 @@ class DashboardIntegrationTest extends DashboardTestBase {
     // ------------------------------------------------------------------------------------------------ REST values
 
     @Test
-    @DisplayName("values produced before the API started are served with their seq, stale re-deliveries ignored")
+    @DisplayName("values produced before the API started are served with the job's seq, stale re-deliveries ignored")
     void hydratedFromTheBeginningOfTheTopic(VertxTestContext ctx) {
         get("/api/v1/kpis/values?kpi=received&kpi=on_time_ratio").onComplete(ctx.succeeding(a -> ctx.verify(() -> {
             assertThat(partitionsBeforeStart).as("the values were spread over both partitions").containsExactly(0, 1);
             assertThat(a.status()).isEqualTo(200);
             assertThat(a.contentType()).isEqualTo("application/json");
             assertThat(a.json().getJsonArray("values")).containsExactly(
-                    withSeq(A_ON_TIME_30D, 1), withSeq(SL_ON_TIME_30D, 1),
-                    withSeq(A_24H, 1), withSeq(A_TODAY, 1), withSeq(B_TODAY, 1),
-                    withSeq(SL_24H, 1), withSeq(SL_TODAY, 2));
+                    withSeq(A_ON_TIME_30D, 1), withSeq(SL_ON_TIME_30D, 9),
+                    withSeq(A_24H, 3), withSeq(A_TODAY, 2), withSeq(B_TODAY, 1),
+                    withSeq(SL_24H, 5), withSeq(SL_TODAY, 12));
             ctx.completeNow();
         })));
     }
@@ -339,20 +340,20 @@ class DashboardIntegrationTest extends DashboardTestBase {
         @Test
         @DisplayName("gets a snapshot of only the matching values, then a new value as an update with the next seq")
         void snapshotThenUpdate(VertxTestContext ctx) {
-            KpiValue newer = backlog("commune", "S-1", "live", TWO_MINUTES_LATER, 6);
+            KpiValue newer = backlog("commune", "S-1", "live", TWO_MINUTES_LATER, 6, 6);
             withScreen(screen -> screen.request(subscribe("s1", new JsonObject()
                             .put("kpi", list("backlog")).put("scope_type", list("commune"))
                             .put("scope_id", list("S-1", "S-2")).put("window", list("*"))))
                     .map(snapshot -> {
                         assertThat(snapshot).isEqualTo(json(new JsonObject().put("type", "snapshot").put("id", "s1")
                                 .put("values", new JsonArray()
-                                        .add(withSeq(S1_1H, 1)).add(withSeq(S1_LIVE, 2)).add(withSeq(S2_LIVE, 1)))));
+                                        .add(withSeq(S1_1H, 2)).add(withSeq(S1_LIVE, 5)).add(withSeq(S2_LIVE, 1)))));
                         return snapshot;
                     })
                     .compose(snapshot -> produceInOrder(newer))
                     .compose(v -> screen.next())
                     .map(update -> {
-                        assertThat(update).isEqualTo(update("s1", newer, 3));
+                        assertThat(update).isEqualTo(update("s1", newer, 6));
                         return update;
                     }))
                     .onComplete(ctx.succeedingThenComplete());
@@ -361,7 +362,7 @@ class DashboardIntegrationTest extends DashboardTestBase {
         @Test
         @DisplayName("is not sent a value its selection does not match")
         void nonMatchingValuesAreNotSent(VertxTestContext ctx) {
-            KpiValue matching = backlog("commune", "N-1", "live", T0, 1);
+            KpiValue matching = backlog("commune", "N-1", "live", T0, 1, 1);
             withScreen(screen -> screen.request(subscribe("s1", new JsonObject()
                             .put("kpi", list("backlog")).put("scope_type", list("commune"))
                             .put("scope_id", list("N-1")).put("window", list("live"))))
@@ -371,10 +372,10 @@ class DashboardIntegrationTest extends DashboardTestBase {
                     })
                     // one partition, so the API reads them in this order: any non-matching one sent would come first
                     .compose(snapshot -> produceInOrder(
-                            count("paused", "commune", "N-1", "live", T0, 1, 0),
-                            backlog("field", "N-1", "live", T0, 1),
-                            backlog("commune", "N-2", "live", T0, 1),
-                            backlog("commune", "N-1", "1h", T0, 1),
+                            count("paused", "commune", "N-1", "live", T0, 1, 0).withSeq(1),
+                            backlog("field", "N-1", "live", T0, 1, 1),
+                            backlog("commune", "N-2", "live", T0, 1, 1),
+                            backlog("commune", "N-1", "1h", T0, 1, 1),
                             matching))
                     .compose(v -> screen.next())
                     .map(next -> {
@@ -387,9 +388,9 @@ class DashboardIntegrationTest extends DashboardTestBase {
         @Test
         @DisplayName("gets no more updates of a subscription after unsubscribing it")
         void unsubscribeStopsUpdates(VertxTestContext ctx) {
-            KpiValue u1 = backlog("commune", "U-1", "live", T0, 1);
-            KpiValue u1Later = backlog("commune", "U-1", "live", ONE_MINUTE_LATER, 2);
-            KpiValue u2 = backlog("commune", "U-2", "live", T0, 1);
+            KpiValue u1 = backlog("commune", "U-1", "live", T0, 1, 1);
+            KpiValue u1Later = backlog("commune", "U-1", "live", ONE_MINUTE_LATER, 2, 2);
+            KpiValue u2 = backlog("commune", "U-2", "live", T0, 1, 1);
             withScreen(screen -> screen.request(subscribe("s1", new JsonObject().put("scope_id", list("U-1"))))
                     .compose(snapshot -> screen.request(subscribe("s2", new JsonObject().put("scope_id", list("U-2")))))
                     .compose(snapshot -> produceInOrder(u1))
@@ -417,8 +418,8 @@ class DashboardIntegrationTest extends DashboardTestBase {
         @Test
         @DisplayName("still gets the valid values read in the same poll as a value without as_of")
         void valueWithoutAsOfDoesNotDropItsBatch(VertxTestContext ctx) {
-            KpiValue valid = backlog("commune", "Z-2", "live", T0, 1);
-            String noAsOf = new JsonObject(backlog("commune", "Z-1", "live", T0, 1).toJson()).putNull("as_of").encode();
+            KpiValue valid = backlog("commune", "Z-2", "live", T0, 1, 1);
+            String noAsOf = new JsonObject(backlog("commune", "Z-1", "live", T0, 1, 1).toJson()).putNull("as_of").encode();
             withScreen(screen -> screen.request(subscribe("s1", new JsonObject().put("scope_id", list("Z-2"))))
                     .compose(snapshot -> produceInOneBatch(
                             Map.entry(KpiValue.key("backlog", "commune", "Z-1", "live"), noAsOf),
@@ -427,6 +428,55 @@ class DashboardIntegrationTest extends DashboardTestBase {
                     .map(next -> {
                         assertThat(next).isEqualTo(update("s1", valid, 1));
                         return next;
+                    }))
+                    .onComplete(ctx.succeedingThenComplete());
+        }
+
+        @Test
+        @DisplayName("gets each seq of a key once: a re-delivered seq (a KPI job restore) is not sent again")
+        void redeliveredSeqIsNotSentAgain(VertxTestContext ctx) {
+            KpiValue r1 = backlog("commune", "R-1", "live", T0, 1, 1);
+            KpiValue r2 = backlog("commune", "R-1", "live", ONE_MINUTE_LATER, 2, 2);
+            KpiValue r3 = backlog("commune", "R-1", "live", TWO_MINUTES_LATER, 3, 3);
+            withScreen(screen -> screen.request(subscribe("s1", new JsonObject().put("scope_id", list("R-1"))))
+                    // one partition, in this order: the job published 1 and 2, failed, restored from a checkpoint
+                    // taken before them, published 1 and 2 again (same content), then 3
+                    .compose(snapshot -> produceInOrder(r1, r2, r1, r2, r3))
+                    .compose(v -> screen.next())
+                    .map(first -> {
+                        assertThat(first).isEqualTo(update("s1", r1, 1));
+                        return first;
+                    })
+                    .compose(v -> screen.next())
+                    .map(second -> {
+                        assertThat(second).isEqualTo(update("s1", r2, 2));
+                        return second;
+                    })
+                    .compose(v -> screen.next())
+                    .map(third -> {
+                        assertThat(third).as("the re-delivered 1 and 2 were not sent").isEqualTo(update("s1", r3, 3));
+                        return third;
+                    }))
+                    .onComplete(ctx.succeedingThenComplete());
+        }
+
+        @Test
+        @DisplayName("gets a record without seq (written before the job assigned seqs) with seq 0, then the job's seqs")
+        void legacyRecordHasSeqZero(VertxTestContext ctx) {
+            KpiValue legacy = backlog("commune", "L-1", "live", T0, 1);
+            KpiValue sequenced = backlog("commune", "L-1", "live", ONE_MINUTE_LATER, 2, 1);
+            withScreen(screen -> screen.request(subscribe("s1", new JsonObject().put("scope_id", list("L-1"))))
+                    .compose(snapshot -> produceInOneBatch(
+                            Map.entry(legacy.key(), withoutSeq(legacy)), Map.entry(sequenced.key(), sequenced.toJson())))
+                    .compose(v -> screen.next())
+                    .map(first -> {
+                        assertThat(first).isEqualTo(update("s1", legacy, 0));
+                        return first;
+                    })
+                    .compose(v -> screen.next())
+                    .map(second -> {
+                        assertThat(second).isEqualTo(update("s1", sequenced, 1));
+                        return second;
                     }))
                     .onComplete(ctx.succeedingThenComplete());
         }
@@ -515,6 +565,18 @@ class DashboardIntegrationTest extends DashboardTestBase {
 
     private static KpiValue backlog(String scopeType, String scopeId, String window, Instant asOf, double n) {
         return count("backlog", scopeType, scopeId, window, asOf, n, 0);
+    }
+
+    private static KpiValue backlog(String scopeType, String scopeId, String window, Instant asOf, double n,
+                                    long seq) {
+        return backlog(scopeType, scopeId, window, asOf, n).withSeq(seq);
+    }
+
+    /** The KPI value JSON as written before the job assigned seqs: no "seq" key. */
+    private static String withoutSeq(KpiValue v) {
+        JsonObject o = new JsonObject(v.toJson());
+        o.remove("seq");
+        return o.encode();
     }
 
     /** An HTTP answer. */

@@ -34,9 +34,14 @@ abstract class DashboardTestBase {
                 numerator, denominator, empty ? KpiValue.Status.GREY : KpiValue.Status.YELLOW, asOf, COMPUTED, 0);
     }
 
+    /** A {@code received} count at {@code asOf} with the KPI job's {@code seq}. */
+    static KpiValue received(String scopeType, String scopeId, String window, Instant asOf, double n, long seq) {
+        return received(scopeType, scopeId, window, asOf, n).withSeq(seq);
+    }
+
     /** The same value with another revision. */
     static KpiValue withRevision(KpiValue v, long revision) {
         return new KpiValue(v.kpi(), v.scopeType(), v.scopeId(), v.window(), v.value(), v.numerator(),
-                v.denominator(), v.status(), v.asOf(), v.computedAt(), revision);
+                v.denominator(), v.status(), v.asOf(), v.computedAt(), revision, v.seq());
     }
 }

@@ -1,6 +1,7 @@
 package vn.ioc.pulse.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Unit tests of the KPI value JSON of CONTRACT.md §3. */
 @DisplayName("KpiValue writes and reads the KPI value JSON of CONTRACT.md §3")
@@ -23,8 +25,9 @@ class KpiValueTest {
     /** A test-local mapper for reading what toJson wrote. */
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The contract's keys (CONTRACT.md §3) plus the extension {@code seq} (§5). */
     private static final List<String> CONTRACT_KEYS = List.of("kpi", "scope_type", "scope_id", "window", "value",
-            "numerator", "denominator", "status", "as_of", "computed_at", "revision");
+            "numerator", "denominator", "status", "as_of", "computed_at", "revision", "seq");
 
     private static final Instant AS_OF = Instant.parse("2026-03-02T02:15:00Z"); // 09:15 in +07:00
     private static final Instant COMPUTED = Instant.parse("2026-03-02T02:15:01.250Z");
@@ -55,6 +58,9 @@ class KpiValueTest {
                 Instant.parse("2026-03-01T17:30:00Z"), Instant.parse("2026-03-01T17:30:00.123456789Z"), 0));
         out.add(new KpiValue("availability", "component", "PAYMENT_GATEWAY", "1h", null, null, null,
                 KpiValue.Status.GREY, Instant.parse("2026-12-31T16:59:59.999Z"), COMPUTED, Long.MAX_VALUE));
+        out.add(count(5).withSeq(1));
+        out.add(ratio(2, 3).withSeq(4_000_000_000L));
+        out.add(count(6).withSeq(Long.MAX_VALUE));
         return out.stream();
     }
 
@@ -166,6 +172,52 @@ class KpiValueTest {
         KpiValue v = KpiValue.fromJson(json);
         assertThat(v).isEqualTo(new KpiValue("received_count", "agency", "H01.10", "1d", 5.0, 5.0, null,
                 KpiValue.Status.GREEN, AS_OF, COMPUTED, 3));
+    }
+
+    @Test
+    @DisplayName("seq is written as an integer under \"seq\", 0 when the value has none")
+    void seqIsWritten() throws Exception {
+        JsonNode n = json(count(42).withSeq(17));
+        assertThat(n.get("seq").isIntegralNumber()).isTrue();
+        assertThat(n.get("seq").longValue()).isEqualTo(17L);
+        assertThat(json(count(42)).get("seq").longValue()).as("no seq (a revision, a legacy record)").isZero();
+        assertThat(count(42).seq()).isZero();
+    }
+
+    @Test
+    @DisplayName("withSeq changes only seq")
+    void withSeqChangesOnlySeq() {
+        KpiValue v = ratio(87, 100).withSeq(9);
+        assertThat(v.seq()).isEqualTo(9);
+        assertThat(v.withSeq(0)).isEqualTo(ratio(87, 100));
+        assertThat(v.withSeq(9)).isSameAs(v);
+    }
+
+    @Test
+    @DisplayName("a record written before seq existed (no \"seq\" key) reads with seq 0; \"seq\": null too")
+    void legacyRecordWithoutSeq() {
+        String legacy = """
+                {"kpi": "received_count", "scope_type": "agency", "scope_id": "H01.10", "window": "1d",
+                 "value": 5, "numerator": 5, "denominator": null, "status": "GREEN",
+                 "as_of": "2026-03-02T09:15:00+07:00", "computed_at": "2026-03-02T09:15:01.25+07:00", "revision": 0}""";
+        KpiValue expected = new KpiValue("received_count", "agency", "H01.10", "1d", 5.0, 5.0, null,
+                KpiValue.Status.GREEN, AS_OF, COMPUTED, 0);
+        assertThat(KpiValue.fromJson(legacy)).isEqualTo(expected);
+        assertThat(KpiValue.fromJson(legacy).seq()).isZero();
+        assertThat(KpiValue.fromJson(legacy.replace("\"revision\": 0", "\"revision\": 0, \"seq\": null")))
+                .isEqualTo(expected);
+        assertThat(KpiValue.fromJson(legacy.replace("\"revision\": 0", "\"revision\": 0, \"seq\": 12")))
+                .isEqualTo(expected.withSeq(12));
+    }
+
+    @ParameterizedTest(name = "seq {0}")
+    @ValueSource(strings = {"-1", "1.5", "\"3\"", "true", "[1]", "99999999999999999999"})
+    @DisplayName("a seq that is not a non-negative integer is an error naming seq")
+    void badSeqIsAnError(String seq) {
+        String json = count(1).toJson().replace("\"seq\":0", "\"seq\":" + seq);
+        assertThat(json).contains("\"seq\":" + seq);
+        assertThatThrownBy(() -> KpiValue.fromJson(json)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("seq");
     }
 
     @Test

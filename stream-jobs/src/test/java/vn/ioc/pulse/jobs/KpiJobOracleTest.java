@@ -228,5 +228,31 @@ public class KpiJobOracleTest {
         Map<String, String> b = new TreeMap<>();
         asOf(restored, last).forEach((k, v) -> b.put(k, v.value() + "|" + v.numerator() + "|" + v.denominator()));
         assertThat(differences(a, b)).as("restored vs uninterrupted").isEmpty();
+        // seq (CONTRACT.md §5) comes from checkpointed state: the restored job goes on counting where its checkpoint
+        // was. The collect sink hands out only what a completed checkpoint covers (what was published after the last
+        // checkpoint before the failure is dropped and published again), so each key reads 1, 2, 3, … in both runs.
+        assertSeqsCountUp(clean, "uninterrupted");
+        assertSeqsCountUp(restored, "restored");
+    }
+
+    /** Per key, the live values carry seq 1, 2, 3, … in publication order; revisions carry 0. */
+    static void assertSeqsCountUp(List<KpiValue> published, String run) {
+        Map<String, Long> last = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        for (KpiValue v : published) {
+            if (v.revision() > 0) {
+                if (v.seq() != 0) {
+                    problems.add(v.key() + " revision " + v.revision() + " has seq " + v.seq());
+                }
+                continue;
+            }
+            long expected = last.getOrDefault(v.key(), 0L) + 1;
+            if (v.seq() != expected) {
+                problems.add(v.key() + " as of " + v.asOf() + ": seq " + v.seq() + ", expected " + expected);
+            }
+            last.put(v.key(), v.seq());
+        }
+        assertThat(last).as(run).isNotEmpty();
+        assertThat(problems).as(run).isEmpty();
     }
 }

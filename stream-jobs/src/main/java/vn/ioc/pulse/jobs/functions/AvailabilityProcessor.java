@@ -84,6 +84,8 @@ public class AvailabilityProcessor extends KeyedProcessFunction<String, ServiceE
         }
         List<KpiValue> values = new java.util.ArrayList<>(windows.size());
         long[] published = h.published.clone();
+        long[] seqs = h.seqs == null ? new long[windows.size()] : java.util.Arrays.copyOf(h.seqs,
+                Math.max(h.seqs.length, windows.size()));
         try {
             Instant computedAt = Instant.now();
             for (int i = 0; i < windows.size(); i++) {
@@ -97,7 +99,7 @@ public class AvailabilityProcessor extends KeyedProcessFunction<String, ServiceE
                 Double value = uk[1] == 0 ? null : (double) uk[0] / uk[1];
                 values.add(new KpiValue("availability_ratio", "component", ctx.getCurrentKey(), w.id, value,
                         uk[0] / 1000.0, uk[1] / 1000.0, status.statusOf("availability_ratio", value),
-                        Instant.ofEpochMilli(now), computedAt, 0));
+                        Instant.ofEpochMilli(now), computedAt, 0, ++seqs[i]));
             }
         } catch (RuntimeException ex) {
             ctx.output(RouteEvents.DEAD_LETTER, failures.failed(ctx.getCurrentKey(), null,
@@ -107,6 +109,7 @@ public class AvailabilityProcessor extends KeyedProcessFunction<String, ServiceE
         }
         values.forEach(out::collect);
         h.published = published;
+        h.seqs = seqs;
         h.forgetBefore(EventTime.minus(now, KpiWindow.LONGEST_ROLLING));
         history.update(h);
         ctx.timerService().registerEventTimeTimer(EventTime.plus(now, 1));

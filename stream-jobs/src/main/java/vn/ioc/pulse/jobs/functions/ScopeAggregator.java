@@ -20,6 +20,8 @@ import vn.ioc.pulse.model.KpiValue;
  * values as of the event-time clock (the watermark). Publishing happens on event-time timers: at the next
  * watermark after a change (coalescing all changes in between into one value per key), and at every instant where
  * time alone changes a value (a contribution leaving a rolling window, local midnight, a pending status change).
+ * Every live value carries its key's {@code seq} (+1 per live value published for the key, kept in the scope's
+ * checkpointed state: {@link ScopeState#changedValues}); revisions carry seq 0.
  */
 public class ScopeAggregator extends KeyedProcessFunction<String, ContributionBatch, KpiValue> {
     /** Event time this far behind processing time means the job is catching up (replaying history). */
@@ -29,6 +31,8 @@ public class ScopeAggregator extends KeyedProcessFunction<String, ContributionBa
     private final List<KpiFormula> formulas;
     private final ScopeState.StatusRule status;
     private final long catchUpPublishMs;
+    /** The serializer of the scope state; only tests change it (to write state as the job did before seqs). */
+    private ScopeStateSerializer stateSerializer = ScopeStateSerializer.INSTANCE;
     private transient ValueState<ScopeState> state;
     private transient RecordFailures failures;
 
@@ -44,8 +48,14 @@ public class ScopeAggregator extends KeyedProcessFunction<String, ContributionBa
 
     @Override
     public void open(OpenContext openContext) {
-        state = getRuntimeContext().getState(new ValueStateDescriptor<>("scope", ScopeStateSerializer.INSTANCE));
+        state = getRuntimeContext().getState(new ValueStateDescriptor<>("scope", stateSerializer));
         failures = new RecordFailures(getRuntimeContext(), OPERATOR);
+    }
+
+    /** Tests only: keeps the scope state with {@code serializer} (e.g. {@link ScopeStateSerializer#NO_SEQ}). */
+    ScopeAggregator withStateSerializer(ScopeStateSerializer serializer) {
+        this.stateSerializer = serializer;
+        return this;
     }
 
     /** Batches and timers this instance has dead-lettered (the {@value RecordFailures#METRIC} counter; for tests). */

@@ -12,6 +12,12 @@ public class AvailabilityHistory {
     public boolean[] up = new boolean[0];
     /** Last published {numerator ms, denominator ms} per window index, to publish only changes. */
     public long[] published = new long[0];
+    /**
+     * Live seq of the last published value per window index (CONTRACT.md §5: +1 per value published for the key).
+     * Added after the first release: a history restored from a checkpoint written before has none (an empty array,
+     * or null, after POJO schema evolution), read as all 0, so the next value of each window gets seq 1.
+     */
+    public long[] seqs = new long[0];
 
     public AvailabilityHistory() {
     }

@@ -15,9 +15,15 @@ import vn.ioc.pulse.model.KpiValue;
 
 /**
  * Everything one scope (e.g. {@code agency/G12}) needs to produce its KPI values: a timeline per measure, the
- * instant the sums describe, and the last values published (so only changes are published again).
+ * instant the sums describe, and the last values published (so only changes are published again) with each KPI
+ * key's live sequence number.
  */
 public final class ScopeState {
+    /** Binary form of {@link #write}: 1 without seq counters (before seqs existed), 2 with them. */
+    public static final int FORMAT_NO_SEQ = 1;
+    public static final int FORMAT_SEQ = 2;
+    public static final int CURRENT_FORMAT = FORMAT_SEQ;
+
     final EnumMap<Measure, Timeline> timelines = new EnumMap<>(Measure.class);
     /** validFrom → (measure ordinal, position, weight) triples of contributions not yet valid. */
     final java.util.TreeMap<Long, Triples> pending = new java.util.TreeMap<>();
@@ -25,7 +31,11 @@ public final class ScopeState {
     private transient WindowBounds bounds;
     /** The event-time instant all sums describe; MIN before the first advance. */
     long asOf = Long.MIN_VALUE;
-    /** kpi/window → {numerator, denominator} last published. */
+    /**
+     * kpi/window → {numerator, denominator, seq} last published: {@code seq} is the sequence number of that live
+     * value (CONTRACT.md §5, +1 per live value published for the key; 0 when restored from a checkpoint written
+     * before seqs existed, so the next value gets 1). Revisions do not advance it.
+     */
     final Map<String, long[]> published = new HashMap<>();
     /**
      * Processing time of the last publication, and whether a throttled step still waits for publication. Both are
@@ -131,7 +141,7 @@ public final class ScopeState {
                 long den = f.ratio() ? f.denominatorBetween(this, start, end) : 0;
                 long rev = revisionCounts.computeIfAbsent(start, k -> new HashMap<>())
                         .merge(f.kpi() + "/" + w.id, 1L, Long::sum);
-                out.add(value(f, scopeType, scopeId, w, num, den, status, end, computedAt, rev));
+                out.add(value(f, scopeType, scopeId, w, num, den, status, end, computedAt, rev, 0)); // not live: no seq
             }
         }
         revisedPeriods.clear();
@@ -174,11 +184,16 @@ public final class ScopeState {
                 long den = f.ratio() ? f.denominator(this, w) : 0;
                 String key = f.kpi() + "/" + w.id;
                 long[] last = published.get(key);
-                if (last != null && last[0] == num && last[1] == den) {
+                if (last == null) {
+                    last = new long[] {num, den, 0};
+                    published.put(key, last);
+                } else if (last[0] == num && last[1] == den) {
                     continue;
                 }
-                published.put(key, new long[] {num, den});
-                out.add(value(f, scopeType, scopeId, w, num, den, status, asOf, computedAt, 0));
+                last[0] = num;
+                last[1] = den;
+                last[2]++; // the key's live seq
+                out.add(value(f, scopeType, scopeId, w, num, den, status, asOf, computedAt, 0, last[2]));
             }
         }
         if (withRevisions) {
@@ -189,7 +204,7 @@ public final class ScopeState {
     }
 
     private static KpiValue value(KpiFormula f, String scopeType, String scopeId, KpiWindow w, long num, long den,
-                                  StatusRule status, long asOf, Instant computedAt, long revision) {
+                                  StatusRule status, long asOf, Instant computedAt, long revision, long seq) {
         double numerator = num / f.numeratorUnit();
         Double denominator = f.ratio() ? den / f.denominatorUnit() : null;
         Double value = numerator;
@@ -197,7 +212,7 @@ public final class ScopeState {
             value = den == 0 ? null : Double.valueOf(numerator / denominator);
         }
         return new KpiValue(f.kpi(), scopeType, scopeId, w.id, value, numerator, denominator,
-                status.statusOf(f.kpi(), value), Instant.ofEpochMilli(asOf), computedAt, revision);
+                status.statusOf(f.kpi(), value), Instant.ofEpochMilli(asOf), computedAt, revision, seq);
     }
 
     /** Maps a KPI's value to its tile status (thresholds from configuration). */
@@ -206,7 +221,19 @@ public final class ScopeState {
         KpiValue.Status statusOf(String kpi, Double value);
     }
 
+    /** The live seq of {@code kpi/window} in this scope: that of its last published value, 0 before the first. */
+    public long seq(String kpi, String window) {
+        long[] last = published.get(kpi + "/" + window);
+        return last == null ? 0 : last[2];
+    }
+
     public void write(DataOutputView out) throws IOException {
+        write(out, CURRENT_FORMAT);
+    }
+
+    /** Writes the state in {@code format} ({@link #FORMAT_NO_SEQ} drops the seq counters). */
+    public void write(DataOutputView out, int format) throws IOException {
+        checkFormat(format);
         out.writeLong(asOf);
         out.writeInt(timelines.size());
         for (Map.Entry<Measure, Timeline> e : timelines.entrySet()) {
@@ -230,6 +257,9 @@ public final class ScopeState {
             out.writeUTF(e.getKey());
             out.writeLong(e.getValue()[0]);
             out.writeLong(e.getValue()[1]);
+            if (format >= FORMAT_SEQ) {
+                out.writeLong(e.getValue()[2]);
+            }
         }
         out.writeLong(lastPublishedWall);
         out.writeBoolean(unpublished);
@@ -245,6 +275,12 @@ public final class ScopeState {
     }
 
     public static ScopeState read(DataInputView in) throws IOException {
+        return read(in, CURRENT_FORMAT);
+    }
+
+    /** Reads a state written in {@code format}; one written without seq counters reads with seq 0 everywhere. */
+    public static ScopeState read(DataInputView in, int format) throws IOException {
+        checkFormat(format);
         ScopeState s = new ScopeState();
         s.asOf = in.readLong();
         int n = in.readInt();
@@ -264,7 +300,8 @@ public final class ScopeState {
         }
         int p = in.readInt();
         for (int i = 0; i < p; i++) {
-            s.published.put(in.readUTF(), new long[] {in.readLong(), in.readLong()});
+            s.published.put(in.readUTF(), new long[] {in.readLong(), in.readLong(),
+                    format >= FORMAT_SEQ ? in.readLong() : 0});
         }
         s.lastPublishedWall = in.readLong();
         s.unpublished = in.readBoolean();
@@ -279,6 +316,12 @@ public final class ScopeState {
             s.revisionCounts.put(start, counts);
         }
         return s;
+    }
+
+    static void checkFormat(int format) {
+        if (format < FORMAT_NO_SEQ || format > CURRENT_FORMAT) {
+            throw new IllegalArgumentException("unknown scope state format " + format);
+        }
     }
 
     /** A growable list of (measure ordinal, position, weight) triples. */
