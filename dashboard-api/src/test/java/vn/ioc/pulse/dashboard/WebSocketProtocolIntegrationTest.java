@@ -102,10 +102,19 @@ class WebSocketProtocolIntegrationTest extends DashboardTestBase {
         return "C" + NEXT.incrementAndGet();
     }
 
+    /** The next seq of a key, as the KPI job numbers its values (+1 per live value of that key). */
+    private static final Map<String, java.util.concurrent.atomic.AtomicLong> SEQS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static KpiValue numbered(KpiValue v) {
+        return v.withSeq(SEQS.computeIfAbsent(v.key(), k -> new java.util.concurrent.atomic.AtomicLong())
+                .incrementAndGet());
+    }
+
     /** Produces backlog = n for {@code commune} at as_of T0 + minute, computed now (held for resume). */
     private static void backlogAt(String commune, int minute, double n) throws Exception {
-        KpiValue v = new KpiValue("backlog", "commune", commune, "live", n, n, null, KpiValue.Status.GREEN,
-                T0.plusSeconds(60L * minute), Instant.now(), 0);
+        KpiValue v = numbered(new KpiValue("backlog", "commune", commune, "live", n, n, null, KpiValue.Status.GREEN,
+                T0.plusSeconds(60L * minute), Instant.now(), 0));
         producer.send(new ProducerRecord<>(Topics.KPI_UPDATES, v.key(), v.toJson())).get(10, TimeUnit.SECONDS);
     }
 
@@ -235,8 +244,8 @@ class WebSocketProtocolIntegrationTest extends DashboardTestBase {
     void resyncWhenNotHeld() throws Exception {
         String c = commune();
         for (int i = 1; i <= 700; i++) { // more than IOC_WS_RESUME_MAX_PER_KEY (600) updates of one key
-            KpiValue val = new KpiValue("backlog", "commune", c, "live", (double) i, (double) i, null,
-                    KpiValue.Status.GREEN, T0.plusSeconds(i), Instant.now(), 0);
+            KpiValue val = numbered(new KpiValue("backlog", "commune", c, "live", (double) i, (double) i, null,
+                    KpiValue.Status.GREEN, T0.plusSeconds(i), Instant.now(), 0));
             producer.send(new ProducerRecord<>(Topics.KPI_UPDATES, val.key(), val.toJson()));
         }
         producer.flush();
@@ -400,12 +409,12 @@ class WebSocketProtocolIntegrationTest extends DashboardTestBase {
     @DisplayName("a value whose as_of is older than the staleness bound is marked stale; a fresh one is not")
     void staleValues() throws Exception {
         String c = commune();
-        KpiValue old = new KpiValue("backlog", "commune", c, "live", 1.0, 1.0, null, KpiValue.Status.GREEN,
-                Instant.now().minusSeconds(7200), Instant.now(), 0);
+        KpiValue old = numbered(new KpiValue("backlog", "commune", c, "live", 1.0, 1.0, null, KpiValue.Status.GREEN,
+                Instant.now().minusSeconds(7200), Instant.now(), 0));
         producer.send(new ProducerRecord<>(Topics.KPI_UPDATES, old.key(), old.toJson())).get();
         assertThat(awaitSeq(port, c, 1).getBoolean("stale")).isTrue();
-        KpiValue fresh = new KpiValue("backlog", "commune", c, "live", 2.0, 2.0, null, KpiValue.Status.GREEN,
-                Instant.now(), Instant.now(), 0);
+        KpiValue fresh = numbered(new KpiValue("backlog", "commune", c, "live", 2.0, 2.0, null,
+                KpiValue.Status.GREEN, Instant.now(), Instant.now(), 0));
         producer.send(new ProducerRecord<>(Topics.KPI_UPDATES, fresh.key(), fresh.toJson())).get();
         assertThat(awaitSeq(port, c, 2).getBoolean("stale")).isFalse();
     }
