@@ -99,9 +99,13 @@ class RestResourcesIntegrationTest extends DashboardTestBase {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new StringSerializer())) {
+            // numbered per key as the KPI job numbers its values (seq 1, 2, … per key)
+            Map<String, Long> seqs = new java.util.HashMap<>();
             for (List<KpiValue> values : List.of(ON_TIME, OVERDUE, BACKLOG, HISTORY)) {
                 for (KpiValue v : values) {
-                    producer.send(new ProducerRecord<>(Topics.KPI_UPDATES, v.key(), v.toJson())).get(10, TimeUnit.SECONDS);
+                    KpiValue numbered = v.withSeq(seqs.merge(v.key(), 1L, Long::sum));
+                    producer.send(new ProducerRecord<>(Topics.KPI_UPDATES, v.key(), numbered.toJson()))
+                            .get(10, TimeUnit.SECONDS);
                 }
             }
         }
