@@ -39,12 +39,13 @@ public final class StandaloneMain {
                         + "    Wall screen (WebSocket):  ws://localhost:%d/ws/v1%n"
                         + "    KPI values (REST):        %s%d/api/v1/kpis/values?kpi=received&scope_type=province%n"
                         + "    KPI catalogue:            %s%d/api/v1/kpis%n"
+                        + "    API docs (interactive):   %s%d/api/docs   metrics: /metrics on both ports%n"
                         + "    Ingest gateway:           POST %s%d/api/v1/events%n"
                         + "    Kafka bootstrap:          %s%n"
                         + "    Listening on %s only%s.%n"
                         + "    simulator %s, live clock %s, history %s. Ctrl-C stops everything.%n%n",
                 (System.nanoTime() - t0) / 1e9, system.dashboardPort(), host, system.dashboardPort(), host,
-                system.dashboardPort(), host, system.ingestPort(), system.kafkaBootstrap(),
+                system.dashboardPort(), host, system.dashboardPort(), host, system.ingestPort(), system.kafkaBootstrap(),
                 config.bindAddress(), "127.0.0.1".equals(config.bindAddress())
                         ? " (this machine); IOC_BIND_ADDRESS=0.0.0.0 opens the gateway and the API to the network" : "",
                 config.simulator() ? "on (scale " + config.simScale() + ", " + config.simBackfillDays()

@@ -44,7 +44,8 @@ public final class Metrics {
     /** A Vert.x instance reporting its HTTP and WebSocket metrics to this process's registry. */
     public static Vertx vertx() {
         MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true)
-                .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE));
+                .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE,
+                        Label.POOL_TYPE, Label.POOL_NAME));
         return Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics))
                 .withMetrics(new MicrometerMetricsFactory(REGISTRY)).build();
     }
