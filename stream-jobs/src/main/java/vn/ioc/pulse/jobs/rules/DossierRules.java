@@ -266,7 +266,8 @@ public final class DossierRules implements Serializable {
      *     terminal type — so a RESOLVED arriving months after a RESULT_RETURNED end still moves the end exactly;</li>
      * <li>the latest RATED and every RATED DISSATISFIED; the first complaint link.</li>
      * </ul>
-     * Kept inputs keep their event_id, instant and sequence, stripped of the fields the rules no longer read. A
+     * Kept inputs keep their event_id, instant and sequence, stripped of the fields the rules no longer read (the
+     * dossier_code too: the state's key says it). A
      * dropped input can come again as a duplicate without changing anything (it would not be first of its kind).
      *
      * @return the compact inputs in {@link #INPUT_ORDER}, or null when they would not give the same facts (a safety
@@ -304,7 +305,8 @@ public final class DossierRules implements Serializable {
         if (procedure != null || field != null || agency != null || commune != null || channel != null
                 || level != null || f.hasFee || anyDigitised) {
             DossierInput firstInput = sorted.get(0);
-            out.add(DossierInput.of(new CaseEvent(SUMMARY_ID, firstInput.dossierCode(),
+            // (no dossier_code: the key of the state says it)
+            out.add(DossierInput.of(new CaseEvent(SUMMARY_ID, null,
                     f.hasFee ? CaseEventType.PAYMENT_COMPLETED : CaseEventType.PROCESSING, firstInput.at(),
                     Long.MIN_VALUE, null, procedure, field, agency, commune, channel, level, null, null, null, null,
                     f.hasFee ? Boolean.TRUE : null, f.hasFee ? new CaseEvent.Payment(f.paidOnline, null) : null,
@@ -325,8 +327,8 @@ public final class DossierRules implements Serializable {
             DossierInput in = sorted.get(k);
             CaseEvent e = in.caseEvent;
             if (e == null) {
-                if (!complaintKept && !SUMMARY_ID.equals(in.eventId())) {
-                    out.add(in);
+                if (!complaintKept) {
+                    out.add(DossierInput.complaint(in.complaintEventId, in.complaintAt));
                     complaintKept = true;
                 }
                 continue;
@@ -336,7 +338,7 @@ public final class DossierRules implements Serializable {
             }
             CaseEventType t = e.type();
             if (k == receivedIndex) {
-                out.add(DossierInput.of(new CaseEvent(e.eventId(), e.dossierCode(), t, e.occurredAt(), e.sequence(),
+                out.add(DossierInput.of(new CaseEvent(e.eventId(), null, t, e.occurredAt(), e.sequence(),
                         null, e.procedureCode(), e.fieldCode(), e.agencyCode(), e.communeCode(), e.channel(),
                         e.serviceLevel(), null, e.receivedAt(), e.dueAt(), e.regulatedDuration(), null, null, null,
                         null, null)));
@@ -359,7 +361,7 @@ public final class DossierRules implements Serializable {
 
     /** {@code e} with only its identity, type, instant and sequence, plus its due_at and / or rating if asked. */
     private static CaseEvent strip(CaseEvent e, boolean keepDue, boolean keepRating) {
-        return new CaseEvent(e.eventId(), e.dossierCode(), e.type(), e.occurredAt(), e.sequence(), null, null, null,
+        return new CaseEvent(e.eventId(), null, e.type(), e.occurredAt(), e.sequence(), null, null, null,
                 null, null, null, null, null, null, keepDue ? e.dueAt() : null, null, null, null, null,
                 keepRating ? e.rating() : null, null);
     }
