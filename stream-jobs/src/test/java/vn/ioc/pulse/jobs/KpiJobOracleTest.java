@@ -44,12 +44,21 @@ public class KpiJobOracleTest {
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     static final Instant START = Instant.parse("2026-04-13T17:00:00Z"); // Tue 14/4 00:00 +07
+    /**
+     * Consecutive as_of instants are less than the retention (35 days) apart: every event reaches the job before the
+     * clock is more than the retention past it (shuffled within a batch, "in event-time order" up to the retention),
+     * the condition under which the compacted dossier state must stay exact (DOMAIN.md §7).
+     */
     static final List<Instant> AS_OF = List.of(
+            Instant.parse("2026-04-13T16:59:00Z"), // just before the month: only the early complaints, 40+ days old
             Instant.parse("2026-04-24T09:59:59Z"), // Fri 24/4 16:59:59, before the Giỗ Tổ / 30-4 holidays
             Instant.parse("2026-05-01T01:00:00Z"), // during the holidays, across the month boundary
-            Instant.parse("2026-05-20T10:00:00.001Z")); // after most dossiers ended
+            Instant.parse("2026-05-20T10:00:00.001Z"), // after most dossiers ended
+            Instant.parse("2026-06-10T03:00:00Z"), // ended dossiers compacted; late ratings, payments, complaints
+            Instant.parse("2026-06-30T10:00:00Z")); // more of them, more than 35 days after their dossier's end
+    /** Retention as in production (IOC_RETENTION_DAYS = 35): dossier states are compacted during the run. */
     static final JobConfig CONFIG = new JobConfig("unused", "SL", null, "ioc", null, null, 200,
-            Duration.ofSeconds(2), Duration.ZERO, 2, 1, Duration.ofDays(400), null, null, 0);
+            Duration.ofSeconds(2), Duration.ZERO, 2, 1, Duration.ofDays(35), null, null, 0);
 
     /** Arrival order: the events up to each as_of (shuffled), then a clock tick at that instant. */
     public static List<String> arrival(List<String> events, long shuffleSeed) throws Exception {

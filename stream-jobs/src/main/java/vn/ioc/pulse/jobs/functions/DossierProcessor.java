@@ -20,11 +20,14 @@ import vn.ioc.pulse.model.CaseEventType;
 /**
  * Keyed by dossier_code: keeps the dossier's distinct inputs (first accepted event_id wins) and, when a new one
  * arrives, emits the difference between the contributions of the new and the old input set (retractions first).
- * A dossier that has ended (or was refused, or never received) is forgotten {@code retentionMs} of event time
- * after its last input: its contributions stay counted, but a later event would start a new state.
+ * A dossier that is not open (ended, refused, or not received yet) is never forgotten — a rating, payment or
+ * complaint can come months later, a RECEIVED long after a complaint — but {@code retentionMs} of event time after
+ * its last input its list is replaced by its compact form ({@link DossierRules#compact}): the few inputs that give
+ * the same facts now and after any later event. An open dossier keeps every input.
  */
 public class DossierProcessor extends KeyedProcessFunction<String, DossierInput, ContributionBatch> {
     static final String OPERATOR = "dossier-state";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DossierProcessor.class);
 
     private final DossierRules rules;
     private final long retentionMs;
@@ -97,19 +100,25 @@ public class DossierProcessor extends KeyedProcessFunction<String, DossierInput,
         if (all.isEmpty()) {
             return;
         }
-        boolean forget;
+        List<DossierInput> compact;
         try {
             all.sort(DossierRules.INPUT_ORDER);
             long last = EventTime.saturatedMillis(all.get(all.size() - 1).at());
-            forget = !stillOpen(all) && EventTime.plus(last, retentionMs) <= timestamp;
+            if (stillOpen(all) || EventTime.plus(last, retentionMs) > timestamp) {
+                return; // open, or a newer input moved the compaction later (its own timer)
+            }
+            compact = rules.compact(all);
         } catch (RuntimeException ex) {
-            // the state is left as it is (kept, not forgotten)
+            // the state is left as it is (kept in full)
             ctx.output(RouteEvents.DEAD_LETTER, failures.failed(ctx.getCurrentKey(), null,
                     "retention timer at " + java.time.Instant.ofEpochMilli(timestamp), ex));
             return;
         }
-        if (forget) {
-            inputs.clear();
+        if (compact == null) {
+            LOG.warn("dossier {}: the compact form would not give the same facts; its {} inputs are kept in full",
+                    ctx.getCurrentKey(), all.size());
+        } else {
+            inputs.update(compact);
         }
     }
 

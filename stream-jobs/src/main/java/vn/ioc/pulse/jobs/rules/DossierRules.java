@@ -249,6 +249,154 @@ public final class DossierRules implements Serializable {
         return f;
     }
 
+    /** The event_id of the summary input that {@link #compact} puts first (no source event_id can start with NUL). */
+    public static final String SUMMARY_ID = "\u0000summary";
+
+    /**
+     * The compact form of a dossier that is no longer open (ended, refused or not received): the few inputs that give
+     * the same facts and scopes as {@code sorted} now <em>and</em> after any later event (one that comes after all of
+     * them in {@link #INPUT_ORDER}, as every event arriving in event-time order does). A refused dossier keeps only
+     * its first REFUSED (it never counts again). Otherwise it keeps
+     * <ul>
+     * <li>a summary input ({@link #SUMMARY_ID}) at the first instant, carrying the resolved scope attributes,
+     *     channel and service level, the fee / paid-online flag (a PAYMENT_COMPLETED when there is a fee) and the
+     *     digitisation flags;</li>
+     * <li>the first RECEIVED (receipt, due, its own attributes);</li>
+     * <li>after it, every SUPPLEMENT_REQUESTED / SUPPLEMENT_RECEIVED / DUE_DATE_CHANGED and the first event of each
+     *     terminal type — so a RESOLVED arriving months after a RESULT_RETURNED end still moves the end exactly;</li>
+     * <li>the latest RATED and every RATED DISSATISFIED; the first complaint link.</li>
+     * </ul>
+     * Kept inputs keep their event_id, instant and sequence, stripped of the fields the rules no longer read (the
+     * dossier_code too: the state's key says it). A
+     * dropped input can come again as a duplicate without changing anything (it would not be first of its kind).
+     *
+     * @return the compact inputs in {@link #INPUT_ORDER}, or null when they would not give the same facts (a safety
+     *     net: the caller then keeps the full list)
+     */
+    public List<DossierInput> compact(List<DossierInput> sorted) {
+        if (sorted.isEmpty()) {
+            return null;
+        }
+        List<DossierInput> out = new ArrayList<>();
+        for (DossierInput in : sorted) {
+            if (in.caseEvent != null && in.caseEvent.type() == CaseEventType.REFUSED) {
+                out.add(DossierInput.of(strip(in.caseEvent, false, false)));
+                return sameFacts(sorted, out) ? out : null;
+            }
+        }
+        Facts f = facts(sorted);
+        CaseEvent received = null;
+        int receivedIndex = -1;
+        for (int k = 0; k < sorted.size() && received == null; k++) {
+            CaseEvent e = sorted.get(k).caseEvent;
+            if (e != null && e.type() == CaseEventType.RECEIVED) {
+                received = e;
+                receivedIndex = k;
+            }
+        }
+        String procedure = first(received == null ? null : received.procedureCode(), sorted, CaseEvent::procedureCode);
+        String field = first(received == null ? null : received.fieldCode(), sorted, CaseEvent::fieldCode);
+        String agency = first(received == null ? null : received.agencyCode(), sorted, CaseEvent::agencyCode);
+        String commune = first(received == null ? null : received.communeCode(), sorted, CaseEvent::communeCode);
+        CaseEvent.Channel channel = first(received == null ? null : received.channel(), sorted, CaseEvent::channel);
+        CaseEvent.ServiceLevel level = first(received == null ? null : received.serviceLevel(), sorted,
+                CaseEvent::serviceLevel);
+        boolean anyDigitised = f.inputsDigitised || f.reusedData || f.eResult;
+        if (procedure != null || field != null || agency != null || commune != null || channel != null
+                || level != null || f.hasFee || anyDigitised) {
+            DossierInput firstInput = sorted.get(0);
+            // (no dossier_code: the key of the state says it)
+            out.add(DossierInput.of(new CaseEvent(SUMMARY_ID, null,
+                    f.hasFee ? CaseEventType.PAYMENT_COMPLETED : CaseEventType.PROCESSING, firstInput.at(),
+                    Long.MIN_VALUE, null, procedure, field, agency, commune, channel, level, null, null, null, null,
+                    f.hasFee ? Boolean.TRUE : null, f.hasFee ? new CaseEvent.Payment(f.paidOnline, null) : null,
+                    anyDigitised ? new CaseEvent.Digitisation(f.inputsDigitised ? Boolean.TRUE : null,
+                            f.reusedData ? Boolean.TRUE : null, f.eResult ? Boolean.TRUE : null) : null,
+                    null, null)));
+        }
+        int latestRating = -1;
+        for (int k = 0; k < sorted.size(); k++) {
+            CaseEvent e = sorted.get(k).caseEvent;
+            if (e != null && e.type() == CaseEventType.RATED) {
+                latestRating = k;
+            }
+        }
+        boolean complaintKept = false;
+        java.util.EnumSet<CaseEventType> terminalsKept = java.util.EnumSet.noneOf(CaseEventType.class);
+        for (int k = 0; k < sorted.size(); k++) {
+            DossierInput in = sorted.get(k);
+            CaseEvent e = in.caseEvent;
+            if (e == null) {
+                if (!complaintKept) {
+                    out.add(DossierInput.complaint(in.complaintEventId, in.complaintAt));
+                    complaintKept = true;
+                }
+                continue;
+            }
+            if (SUMMARY_ID.equals(e.eventId())) {
+                continue; // an earlier summary: replaced by the new one
+            }
+            CaseEventType t = e.type();
+            if (k == receivedIndex) {
+                out.add(DossierInput.of(new CaseEvent(e.eventId(), null, t, e.occurredAt(), e.sequence(),
+                        null, e.procedureCode(), e.fieldCode(), e.agencyCode(), e.communeCode(), e.channel(),
+                        e.serviceLevel(), null, e.receivedAt(), e.dueAt(), e.regulatedDuration(), null, null, null,
+                        null, null)));
+            } else if (t == CaseEventType.RATED) {
+                if (k == latestRating || e.rating() == CaseEvent.Rating.DISSATISFIED) {
+                    out.add(DossierInput.of(strip(e, false, true)));
+                }
+            } else if (receivedIndex >= 0 && k > receivedIndex) {
+                if (t == CaseEventType.SUPPLEMENT_REQUESTED || t == CaseEventType.SUPPLEMENT_RECEIVED
+                        || t == CaseEventType.DUE_DATE_CHANGED) {
+                    out.add(DossierInput.of(strip(e, true, false)));
+                } else if (t.isTerminal() && terminalsKept.add(t)) {
+                    out.add(DossierInput.of(strip(e, false, false)));
+                }
+            }
+        }
+        out.sort(INPUT_ORDER);
+        return sameFacts(sorted, out) ? out : null;
+    }
+
+    /** {@code e} with only its identity, type, instant and sequence, plus its due_at and / or rating if asked. */
+    private static CaseEvent strip(CaseEvent e, boolean keepDue, boolean keepRating) {
+        return new CaseEvent(e.eventId(), null, e.type(), e.occurredAt(), e.sequence(), null, null, null,
+                null, null, null, null, null, null, keepDue ? e.dueAt() : null, null, null, null, null,
+                keepRating ? e.rating() : null, null);
+    }
+
+    /** Whether two input sets give the same facts, contributions of their last prefix and scopes. */
+    boolean sameFacts(List<DossierInput> a, List<DossierInput> b) {
+        return signature(a).equals(signature(b));
+    }
+
+    /** Everything a later event can build on: the facts of the whole set, its windowed items and scopes. */
+    String signature(List<DossierInput> sorted) {
+        Facts f = facts(sorted);
+        if (f.refused) {
+            return "refused"; // never counts as received, whatever comes later: nothing else matters
+        }
+        StringBuilder s = new StringBuilder();
+        s.append(f.received).append(f.refused).append(',').append(f.receivedAt).append(',').append(f.originalDue)
+                .append(',').append(f.due).append(',').append(f.requests).append(f.paused).append(',')
+                .append(f.pauseStart).append(',').append(f.dueAtRequest).append(',').append(f.ended).append(f.endType)
+                .append(f.endAt).append(f.outcome).append(',').append(f.actualMs).append(',').append(f.regulatedMs)
+                .append(f.channel).append(f.serviceLevel).append(f.hasFee).append(f.paidOnline)
+                .append(f.inputsDigitised).append(f.reusedData).append(f.eResult).append(f.latestRating)
+                .append(f.complaint).append(f.dissatisfiedAt);
+        s.append(new java.util.TreeMap<>(f.windowedItems().entrySet().stream().collect(java.util.stream.Collectors
+                .toMap(e -> e.getKey().toString(), Map.Entry::getValue))));
+        for (String[] scope : scopes(sorted)) {
+            s.append('|').append(scope[0]).append('=').append(scope[1]);
+        }
+        if (!f.received) { // what a RECEIVED without them would take
+            s.append('|').append(first(null, sorted, CaseEvent::channel))
+                    .append(first(null, sorted, CaseEvent::serviceLevel));
+        }
+        return s.toString();
+    }
+
     /** Working time of [from, to) clipped to [lo, hi]. */
     private long working(long from, long to, long lo, long hi) {
         long a = Math.max(from, lo);
@@ -297,10 +445,12 @@ public final class DossierRules implements Serializable {
         /** Windowed measures that hold for these facts: (measure, position) → weight. */
         Map<Item, Long> windowedItems() {
             Map<Item, Long> items = new LinkedHashMap<>();
-            dissatisfiedAt.forEach((t, n) -> items.put(new Item(Measure.DISSATISFIED_RATING, t, 0), n));
             if (!received) {
-                return items;
+                return items; // a rating of a dossier never received (or refused) counts nowhere (DOMAIN.md §7)
             }
+            // every RATED DISSATISFIED at its own instant, also one that came before the receipt: it counts from the
+            // receipt on (a KPI as of T before the receipt does not see it)
+            dissatisfiedAt.forEach((t, n) -> items.put(new Item(Measure.DISSATISFIED_RATING, t, 0), n));
             put(items, Measure.RECEIVED, receivedAt, 1);
             put(items, Measure.RECEIVED_ONLINE, receivedAt, channel == CaseEvent.Channel.ONLINE ? 1 : 0);
             put(items, Measure.RECEIVED_REUSED, receivedAt, reusedData ? 1 : 0);

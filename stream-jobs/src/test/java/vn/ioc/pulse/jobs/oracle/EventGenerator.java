@@ -183,6 +183,7 @@ public final class EventGenerator {
         }
 
         List<String> dossierCodes = new ArrayList<>();
+        java.util.Map<String, Instant> ends = new java.util.LinkedHashMap<>();
         for (int i = 0; i < dossiers; i++) {
             String code = "H50." + (1000 + i) + "-" + (seed & 0xffff);
             dossierCodes.add(code);
@@ -190,12 +191,16 @@ public final class EventGenerator {
             if (receipt.isBefore(start)) {
                 receipt = start;
             }
-            dossier(g, code, receipt);
+            Instant end = dossier(g, code, receipt);
+            if (end != null) {
+                ends.put(code, end);
+            }
         }
         payments(g, start, dossierCodes);
         feedback(g, start, dossierCodes, Math.max(4, dossiers / 12));
         availability(g, start, monthEnd);
         portal(g, start);
+        longMemory(g, start, dossierCodes, ends, seed);
 
         g.out.sort(Comparator.comparing(Ev::at).thenComparingLong(Ev::order));
         List<String> lines = new ArrayList<>(g.out.size());
@@ -237,7 +242,8 @@ public final class EventGenerator {
 
     // ================================================================================================ dossiers
 
-    private static void dossier(Gen g, String code, Instant receipt) {
+    /** Generates one dossier's events; returns its end instant if it ends (null if open or refused). */
+    private static Instant dossier(Gen g, String code, Instant receipt) {
         WorkingCalendar cal = g.cal;
         Dossier d = new Dossier(g, code);
         Proc proc = g.pick(PROCS);
@@ -277,7 +283,7 @@ public final class EventGenerator {
                 rt.put("rating", "DISSATISFIED");
             }
             d.flush();
-            return;
+            return null;
         }
 
         // -- RECEIVED
@@ -343,7 +349,7 @@ public final class EventGenerator {
             d.ev("PROCESSING", cal.addWorkingMillis(s0, g.between(1, 3) * H)).put("status_code", 4);
             d.ev("REFUSED", cal.addWorkingMillis(s0, g.between(4, 6) * H));
             d.flush();
-            return;
+            return null;
         }
 
         // -- processing (sometimes at the same instant as RECEIVED, ordered by sequence; sometimes a transfer)
@@ -502,6 +508,58 @@ public final class EventGenerator {
             d.ev("RATED", end.minus(Duration.ofHours(1))).put("rating", "DISSATISFIED");
         }
         d.flush();
+        return ended ? end : null;
+    }
+
+    /**
+     * Facts that outlive the job's retention (35 days; DOMAIN.md §7 "Events"), generated after everything else so
+     * the rest of the month is the same for a seed: complaints 40–60 days before their dossier's receipt (before
+     * {@code start}), DISSATISFIED ratings of codes that are never received, and ratings, online payments and
+     * complaints 36–50 days after a dossier ended.
+     */
+    private static void longMemory(Gen g, Instant start, List<String> dossierCodes, java.util.Map<String, Instant> ends,
+                                   long seed) {
+        int n = Math.max(3, dossierCodes.size() / 40);
+        for (int i = 0; i < n; i++) {
+            Instant t = start.minus(Duration.ofDays(g.between(40, 60))).plus(Duration.ofMinutes(g.between(0, 600)));
+            ObjectNode f = g.service("FEEDBACK_RECEIVED", t);
+            f.put("feedback_id", "PAKN-EARLY-" + i);
+            f.put("agency_code", g.pick(new String[] {"STP", "SXD", "SNNMT"}));
+            f.put("dossier_code", dossierCodes.get(g.rnd.nextInt(dossierCodes.size())));
+            g.emit(t, f);
+        }
+        for (int i = 0; i < n; i++) {
+            Dossier never = new Dossier(g, "NR." + i + "-" + (seed & 0xffff));
+            Instant t = start.plus(Duration.ofMinutes(g.between(0, 40 * 24 * 60)));
+            ObjectNode r = never.ev("RATED", t);
+            r.put("rating", g.chance(0.8) ? "DISSATISFIED" : "SATISFIED");
+            if (g.chance(0.5)) {
+                r.put("agency_code", "NR-AGENCY");
+            }
+            never.flush();
+        }
+        for (java.util.Map.Entry<String, Instant> e : ends.entrySet()) {
+            if (!g.chance(0.2)) {
+                continue;
+            }
+            Instant t = e.getValue().plus(Duration.ofDays(g.between(36, 50))).plus(Duration.ofMinutes(g.between(0, 600)));
+            Dossier late = new Dossier(g, e.getKey());
+            late.n = 1000; // event ids after the dossier's own
+            double r = g.rnd.nextDouble();
+            if (r < 0.5) {
+                late.ev("RATED", t).put("rating", g.chance(0.6) ? "DISSATISFIED" : "VERY_SATISFIED");
+            } else if (r < 0.75) {
+                ObjectNode pay = late.ev("PAYMENT_COMPLETED", t);
+                pay.putObject("payment").put("online", true).put("gateway", "DVCQG");
+            } else {
+                ObjectNode f = g.service("FEEDBACK_RECEIVED", t);
+                f.put("feedback_id", "PAKN-LATE-" + e.getKey());
+                f.put("agency_code", "STP");
+                f.put("dossier_code", e.getKey());
+                g.emit(t, f);
+            }
+            late.flush();
+        }
     }
 
     private static void resolved(Gen g, Dossier d, String type, Instant at, int sequence) {

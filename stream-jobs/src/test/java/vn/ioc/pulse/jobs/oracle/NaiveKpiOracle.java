@@ -85,7 +85,8 @@ public final class NaiveKpiOracle {
             scopes.get("province").add(provinceCode);
         }
         for (Dossier d : dossiers) {
-            if (d.received || !d.dissatisfiedAt.isEmpty()) {
+            // a rating of a dossier never received counts nowhere (§7): only received dossiers make scopes appear
+            if (d.received) {
                 addIfPresent(scopes, "agency", d.agency);
                 addIfPresent(scopes, "commune", d.commune);
                 addIfPresent(scopes, "field", d.field);
@@ -315,9 +316,10 @@ public final class NaiveKpiOracle {
         d.complaint = complaintDossiers.contains(code);
         d.hasReceived = firstReceivedIdx >= 0;
         d.received = d.hasReceived && !d.refused;
-        // DECISION: a dossier with a REFUSED event but a RECEIVED is "never received": it appears in no dossier KPI,
-        // but its RATED DISSATISFIED events still count in `dissatisfied` (that KPI counts events, §3), at the scopes
-        // its attributes resolve to.
+        // §7: `dissatisfied` counts RATED DISSATISFIED events of dossiers that are received; a rating of a dossier
+        // never received counts nowhere. DECISION: a dossier with a REFUSED event "never counts as received", so its
+        // ratings count nowhere either. A rating before the RECEIVED counts (at its own instant) once the RECEIVED is
+        // known, i.e. as of any T >= the RECEIVED's occurred_at.
 
         // ---- scope attributes: per attribute, the first RECEIVED's value, else the earliest event carrying one.
         // DECISION: per attribute ("no commune anywhere → no commune row"): a RECEIVED without commune_code takes the
@@ -818,7 +820,7 @@ public final class NaiveKpiOracle {
                 requireLive(kpi, w, false);
                 int n = 0;
                 for (Dossier d : dossiers) {
-                    if (!inScope(d, scopeType, scopeId)) {
+                    if (!d.received || !inScope(d, scopeType, scopeId)) {
                         continue;
                     }
                     for (Instant t : d.dissatisfiedAt) {

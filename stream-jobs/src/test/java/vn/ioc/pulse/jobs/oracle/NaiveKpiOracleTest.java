@@ -290,14 +290,42 @@ class NaiveKpiOracleTest {
                 c("a1", "D1", "RECEIVED", "2026-03-02T09:00:00+07:00", RECEIVED_STP),
                 c("a2", "D1", "REFUSED", "2026-03-02T10:00:00+07:00", ""));
         count(m, "received/agency/STP/24h", 1);
-        // a DISSATISFIED rating of a refused dossier still counts in `dissatisfied`, at its scopes
+        // a DISSATISFIED rating of a refused dossier counts nowhere: it never counts as received (§7)
         m = run("2026-03-02T10:00:00Z",
                 c("a1", "D1", "REFUSED", "2026-03-02T09:00:00+07:00",
                         "\"agency_code\":\"SXD\",\"procedure_code\":\"1.001234\""),
                 c("a2", "D1", "RATED", "2026-03-02T10:00:00+07:00", "\"rating\":\"DISSATISFIED\""));
+        count(m, "dissatisfied/province/SL/24h", 0);
+        assertThat(m.keySet()).noneMatch(k -> k.contains("/agency/") || k.contains("/procedure/"));
+    }
+
+    @Test
+    void ratingOfANeverReceivedDossierCountsNowhereUntilItIsReceived() {
+        String rated = c("r1", "X-9", "RATED", "2026-03-02T10:00:00+07:00",
+                "\"agency_code\":\"SXD\",\"rating\":\"DISSATISFIED\"");
+        Map<String, Expected> m = run("2026-03-02T04:00:00Z", rated);
+        count(m, "dissatisfied/province/SL/24h", 0);
+        assertThat(m.keySet()).noneMatch(k -> k.contains("/agency/"));
+        // received later (the rating came first): from then on the rating counts, at the receipt's scopes
+        String rcv = c("r0", "X-9", "RECEIVED", "2026-03-02T14:00:00+07:00", RECEIVED_STP);
+        m = run("2026-03-02T08:00:00Z", rated, rcv);
         count(m, "dissatisfied/province/SL/24h", 1);
-        count(m, "dissatisfied/agency/SXD/24h", 1);
-        count(m, "received/procedure/1.001234/24h", 0);
+        count(m, "dissatisfied/agency/STP/24h", 1);
+        // as of before the receipt it does not
+        m = run("2026-03-02T06:00:00Z", rated, rcv);
+        count(m, "dissatisfied/province/SL/24h", 0);
+    }
+
+    @Test
+    void complaintLongBeforeTheReceiptStillMakesTheDossierUnsatisfied() {
+        Map<String, Expected> m = run("2026-03-18T05:00:00Z",
+                s("f1", "FEEDBACK_RECEIVED", "2026-02-10T09:00:00+07:00",
+                        "\"feedback_id\":\"PAKN-1\",\"agency_code\":\"STP\",\"dossier_code\":\"X-1\""),
+                c("x1", "X-1", "RECEIVED", "2026-03-17T09:00:00+07:00", RECEIVED_STP),
+                c("x2", "X-1", "RESOLVED", "2026-03-18T08:00:00+07:00", ""));
+        ratio(m, "satisfaction_ratio/province/SL/mtd", 0, 1);
+        ratio(m, "satisfaction_ratio/agency/STP/mtd", 0, 1);
+        ratio(m, "early_ratio/province/SL/mtd", 1, 1);
     }
 
     @Test
