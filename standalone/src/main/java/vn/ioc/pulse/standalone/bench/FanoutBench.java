@@ -175,6 +175,36 @@ public final class FanoutBench {
         System.exit(0);
     }
 
+    record Window(long received, double seconds, long gaps, long dups, long[] hist) {
+    }
+
+    /** One measured window on every child: updates received, their latency histogram, seq gaps and duplicates. */
+    private static Window window(List<Child> children, long ms) throws Exception {
+        long[] hist = new long[FanoutClients.BUCKETS];
+        long received = 0;
+        double seconds = 0;
+        long gaps = 0;
+        long dups = 0;
+        for (Child c : children) {
+            c.send("measure " + ms);
+        }
+        for (Child c : children) {
+            Map<String, String> r = c.reply("measure");
+            received += Long.parseLong(r.get("received"));
+            seconds = Math.max(seconds, Double.parseDouble(r.get("seconds")));
+            gaps += Long.parseLong(r.get("gaps"));
+            dups += Long.parseLong(r.get("duplicates"));
+            String h = r.get("hist");
+            if (h != null && !h.isEmpty()) {
+                for (String bc : h.split(",")) {
+                    int colon = bc.indexOf(':');
+                    hist[Integer.parseInt(bc, 0, colon, 10)] += Long.parseLong(bc.substring(colon + 1));
+                }
+            }
+        }
+        return new Window(received, seconds, gaps, dups, hist);
+    }
+
     record Result(double msgsPerS, double p50Ms, double p99Ms, double heapPerConnKb, double rssPerConnKb) {
     }
 
@@ -200,39 +230,36 @@ public final class FanoutBench {
             }
             double connectS = (System.nanoTime() - t0) / 1e9;
             progress(server + ": " + ok + " connected and subscribed, " + failed + " failed, in "
-                    + String.format("%.1f", connectS) + " s; warm-up 3 s, then measuring " + measureS + " s");
-            Thread.sleep(3000);
-            long[] hist = new long[FanoutClients.BUCKETS];
-            long received = 0;
-            double seconds = 0;
-            long gaps = 0;
-            long dups = 0;
-            for (Child c : children) {
-                c.send("measure " + measureS * 1000L);
-            }
-            for (Child c : children) {
-                Map<String, String> r = c.reply("measure");
-                received += Long.parseLong(r.get("received"));
-                seconds = Math.max(seconds, Double.parseDouble(r.get("seconds")));
-                gaps += Long.parseLong(r.get("gaps"));
-                dups += Long.parseLong(r.get("duplicates"));
-                String h = r.get("hist");
-                if (h != null && !h.isEmpty()) {
-                    for (String bc : h.split(",")) {
-                        int colon = bc.indexOf(':');
-                        hist[Integer.parseInt(bc, 0, colon, 10)] += Long.parseLong(bc.substring(colon + 1));
-                    }
+                    + String.format("%.1f", connectS) + " s; warm-up until no backlog is drained (at most 30 s)");
+            // warm-up: 2 s windows until the backlog built while connecting is drained: the window's median latency
+            // is under 200 ms or no longer falling (at least 2 windows, at most 15)
+            long w0 = System.nanoTime();
+            double previousP50 = Double.MAX_VALUE;
+            for (int i = 0; i < 15; i++) {
+                Window w = window(children, 2000);
+                double p50 = pct(w.hist, 0.5);
+                if (i >= 1 && (p50 < 200 || p50 >= 0.9 * previousP50)) {
+                    break;
                 }
+                previousP50 = p50;
             }
+            double warmupS = (System.nanoTime() - w0) / 1e9;
+            progress(server + ": warm-up " + String.format("%.0f", warmupS) + " s; measuring " + measureS + " s");
+            Window w = window(children, measureS * 1000L);
+            long[] hist = w.hist;
+            long received = w.received;
+            double seconds = w.seconds;
+            long gaps = w.gaps;
+            long dups = w.dups;
             long rss1 = rssKb();
             long heap1 = heapAfterGc();
             double msgs = received / seconds;
             Result res = new Result(msgs, pct(hist, 0.50), pct(hist, 0.99), (heap1 - heap0) / 1024.0 / ok,
                     (rss1 - rss0) / (double) ok);
-            System.out.printf("clients=%d server=%s connected=%d failed=%d connect_s=%.1f msgs_per_s=%.0f"
+            System.out.printf("clients=%d server=%s connected=%d failed=%d connect_s=%.1f warmup_s=%.0f msgs_per_s=%.0f"
                             + " expected_msgs_per_s=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f heap_per_conn_kb=%.1f"
                             + " rss_per_conn_kb=%.1f heap_after_gc_mb=%d rss_mb=%d seq_gaps=%d seq_duplicates=%d%n",
-                    n, server, ok, failed, connectS, msgs, (long) ok * FanoutClients.KEYS_PER_CLIENT, res.p50Ms,
+                    n, server, ok, failed, connectS, warmupS, msgs, (long) ok * FanoutClients.KEYS_PER_CLIENT, res.p50Ms,
                     res.p99Ms, pct(hist, 1.0), res.heapPerConnKb, res.rssPerConnKb, heap1 >> 20, rss1 >> 10, gaps,
                     dups);
             return res;
