@@ -169,7 +169,11 @@ public final class FanoutBench {
             } finally {
                 ticker.shutdownNow();
                 producer.close();
-                vertx.close().await(30, TimeUnit.SECONDS);
+                try {
+                    vertx.close().await(30, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    progress("Vert.x did not close within 30 s (exiting anyway)");
+                }
             }
         }
         System.exit(0);
@@ -474,7 +478,7 @@ public final class FanoutBench {
 
         /** The next reply, which must start with {@code what}; its key=value pairs. */
         Map<String, String> reply(String what) throws InterruptedException {
-            String r = replies.poll(180, TimeUnit.SECONDS);
+            String r = replies.poll(240, TimeUnit.SECONDS);
             if (r == null || !r.startsWith(what)) {
                 throw new IllegalStateException("clients: expected '" + what + "', got " + r);
             }

@@ -274,9 +274,17 @@ public final class FanoutClients {
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(which.size());
+        long deadline = System.nanoTime() + 150_000_000_000L;
         for (Client cl : which) {
-            inFlight.acquire();
+            if (!inFlight.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                failed.addAndGet((int) done.getCount());
+                System.err.println("clients: connecting took more than 150 s; " + done.getCount() + " not tried or not ready");
+                return new int[] {ok.get(), failed.get()};
+            }
             cl.ready = Promise.promise();
+            Promise<Void> mine = cl.ready;
+            // bounded: a server too busy to answer the subscribe within 60 s counts as a failure
+            vertx.setTimer(60_000, t -> mine.tryFail("no snapshot/resumed within 60 s"));
             cl.resuming = resume;
             cl.ready.future().onComplete(ar -> {
                 if (ar.succeeded()) {
@@ -300,7 +308,7 @@ public final class FanoutClients {
                 ws.writeTextMessage(cl.subscribe(resume));
             }).onFailure(cl.ready::tryFail);
         }
-        if (!done.await(120, TimeUnit.SECONDS)) {
+        if (!done.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
             System.err.println("clients: " + done.getCount() + " not ready after 120 s");
         }
         return new int[] {ok.get(), failed.get()};
