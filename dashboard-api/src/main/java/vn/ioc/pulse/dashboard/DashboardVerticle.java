@@ -257,7 +257,12 @@ public final class DashboardVerticle extends VerticleBase {
             if (e != null) {
                 log.append(e, now);
                 for (ScreenSession s : screens) {
-                    s.update(e);
+                    try {
+                        s.update(e);
+                    } catch (RuntimeException ex) {
+                        // one screen's failure must not cost the others (or the rest of the batch) this update
+                        LOG.debug("screen {}: update {} failed: {}", s.remote(), e.value().key(), ex.toString());
+                    }
                 }
             }
         }

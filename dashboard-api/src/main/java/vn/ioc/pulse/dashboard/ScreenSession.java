@@ -283,7 +283,7 @@ final class ScreenSession {
 
     /** A new value of a key (from the KPI topic): to every subscription of this screen that selects it. */
     void update(KpiCache.Entry e) {
-        if (closed || !permitted(e)) {
+        if (closed || ws.isClosed() || !permitted(e)) {
             return;
         }
         for (Map.Entry<String, Selection> s : subscriptions.entrySet()) {
@@ -294,7 +294,7 @@ final class ScreenSession {
     }
 
     void ping() {
-        if (!closed) {
+        if (!closed && !ws.isClosed()) {
             ws.writePing(Buffer.buffer("hb"));
         }
     }
@@ -395,7 +395,7 @@ final class ScreenSession {
     }
 
     private void sendNow(String text) {
-        if (closed) {
+        if (closed || ws.isClosed()) {
             return;
         }
         MESSAGES_OUT.increment();
@@ -403,7 +403,8 @@ final class ScreenSession {
     }
 
     private boolean room() {
-        return !closed && !ws.writeQueueFull();
+        // a WebSocket closed by the peer before its closeHandler ran throws on writeQueueFull(): ask isClosed() first
+        return !closed && !ws.isClosed() && !ws.writeQueueFull();
     }
 
     private boolean takeToken() {
