@@ -68,7 +68,18 @@ public final class DashboardVerticle extends VerticleBase {
         public JsonObject encode(KpiCache.Entry e, long nowMs) {
             return toJson(e, nowMs);
         }
+
+        @Override
+        public void reindex(ScreenSession session) {
+            index(session);
+        }
     };
+    /** Sessions to offer each key: key → sessions whose subscriptions name it explicitly. */
+    private final Map<String, Set<ScreenSession>> byKey = new java.util.HashMap<>();
+    /** Keys each indexed session is filed under (to unfile it). */
+    private final Map<ScreenSession, Set<String>> filedUnder = new java.util.HashMap<>();
+    /** Sessions with a wildcard subscription: offered every value. */
+    private final Set<ScreenSession> scanAll = new java.util.HashSet<>();
     private KpiUpdatesConsumer consumer;
     private Admin admin;
     private HttpServer server;
@@ -256,12 +267,22 @@ public final class DashboardVerticle extends VerticleBase {
             KpiCache.Entry e = cache.apply(v);
             if (e != null) {
                 log.append(e, now);
-                for (ScreenSession s : screens) {
-                    try {
-                        s.update(e);
-                    } catch (RuntimeException ex) {
-                        // one screen's failure must not cost the others (or the rest of the batch) this update
-                        LOG.debug("screen {}: update {} failed: {}", s.remote(), e.value().key(), ex.toString());
+                Set<ScreenSession> named = byKey.get(v.key());
+                if (named == null && scanAll.isEmpty()) {
+                    continue;
+                }
+                // the value's JSON is encoded once for every screen that takes it
+                String[] encoded = new String[1];
+                java.util.function.Supplier<String> json = () -> encoded[0] != null ? encoded[0]
+                        : (encoded[0] = toJson(e, now).encode());
+                for (Set<ScreenSession> group : named == null ? List.of(scanAll) : List.of(named, scanAll)) {
+                    for (ScreenSession s : List.copyOf(group)) {
+                        try {
+                            s.update(e, json);
+                        } catch (RuntimeException ex) {
+                            // one screen's failure must not cost the others (or the rest of the batch) this update
+                            LOG.debug("screen {}: update {} failed: {}", s.remote(), e.value().key(), ex.toString());
+                        }
                     }
                 }
             }
@@ -299,12 +320,45 @@ public final class DashboardVerticle extends VerticleBase {
     private void screen(ServerWebSocket ws, UnitScope scope) {
         ScreenSession screen = new ScreenSession(vertx, ws, scope, ws(), hub);
         screens.add(screen);
+        index(screen);
         LOG.debug("screen connected from {} ({} screens, reads {})", ws.remoteAddress(), screens.size(), scope);
         ws.closeHandler(v -> {
-            screen.closed();
             screens.remove(screen);
+            screen.closed();
             LOG.debug("screen {} disconnected ({} screens)", ws.remoteAddress(), screens.size());
         });
+    }
+
+    /**
+     * Files a session under the keys its subscriptions name, or among those offered every value (a wildcard
+     * subscription), so an update is offered only to the screens that may want it instead of to every screen.
+     */
+    private void index(ScreenSession session) {
+        Set<String> old = filedUnder.remove(session);
+        if (old != null) {
+            for (String k : old) {
+                Set<ScreenSession> set = byKey.get(k);
+                if (set != null) {
+                    set.remove(session);
+                    if (set.isEmpty()) {
+                        byKey.remove(k);
+                    }
+                }
+            }
+        }
+        scanAll.remove(session);
+        if (!screens.contains(session)) {
+            return; // closed
+        }
+        Set<String> keys = session.indexedKeys();
+        if (keys == null) {
+            scanAll.add(session);
+            return;
+        }
+        for (String k : keys) {
+            byKey.computeIfAbsent(k, x -> new java.util.HashSet<>()).add(session);
+        }
+        filedUnder.put(session, keys);
     }
 
     private WsSettings ws() {

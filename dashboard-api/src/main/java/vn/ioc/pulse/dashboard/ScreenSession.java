@@ -45,7 +45,13 @@ final class ScreenSession {
         UpdateLog log();
 
         JsonObject encode(KpiCache.Entry e, long nowMs);
+
+        /** The session's subscriptions changed (or it closed): re-index which keys it must be offered. */
+        void reindex(ScreenSession session);
     }
+
+    /** Subscriptions that name more keys than this are matched by scanning, not indexed. */
+    static final int MAX_INDEXED_KEYS = 1000;
 
     private final Vertx vertx;
     private final ServerWebSocket ws;
@@ -173,6 +179,7 @@ final class ScreenSession {
                     error(id, "field 'id': no subscription with this id");
                 } else {
                     forget(id);
+                    hub.reindex(this);
                 }
             }
             default -> error(id, "field 'type': unknown message type '" + type + "'");
@@ -210,6 +217,7 @@ final class ScreenSession {
         }
         forget(id);
         subscriptions.put(id, selection);
+        hub.reindex(this);
         if (resume == null) {
             snapshotOrDefer(id, "snapshot");
         } else {
@@ -283,12 +291,20 @@ final class ScreenSession {
 
     /** A new value of a key (from the KPI topic): to every subscription of this screen that selects it. */
     void update(KpiCache.Entry e) {
+        update(e, null);
+    }
+
+    /**
+     * As {@link #update(KpiCache.Entry)} with the value's JSON already encoded (once per update for all screens:
+     * {@code encoded} may be null, then it is encoded here).
+     */
+    void update(KpiCache.Entry e, java.util.function.Supplier<String> encoded) {
         if (closed || ws.isClosed() || !permitted(e)) {
             return;
         }
         for (Map.Entry<String, Selection> s : subscriptions.entrySet()) {
             if (s.getValue().matches(e.value())) {
-                offer(s.getKey(), e);
+                offer(s.getKey(), e, encoded);
             }
         }
     }
@@ -320,6 +336,8 @@ final class ScreenSession {
 
     void closed() {
         closed = true;
+        subscriptions.clear();
+        hub.reindex(this);
         held.clear();
         deferred.clear();
         tail.clear();
@@ -344,8 +362,12 @@ final class ScreenSession {
     }
 
     private void offer(String id, KpiCache.Entry e) {
+        offer(id, e, null);
+    }
+
+    private void offer(String id, KpiCache.Entry e, java.util.function.Supplier<String> encoded) {
         if (held.isEmpty() && deferred.isEmpty() && tail.isEmpty() && room() && takeToken()) {
-            write(id, e);
+            write(id, e, encoded);
             return;
         }
         Held previous = held.put(id + '\0' + e.value().key(), new Held(id, e));
@@ -356,8 +378,13 @@ final class ScreenSession {
     }
 
     private void write(String id, KpiCache.Entry e) {
-        sendNow(new JsonObject().put("type", "update").put("id", id)
-                .put("value", hub.encode(e, System.currentTimeMillis())).put("seq", e.seq()).encode());
+        write(id, e, null);
+    }
+
+    private void write(String id, KpiCache.Entry e, java.util.function.Supplier<String> encoded) {
+        String value = encoded != null ? encoded.get() : hub.encode(e, System.currentTimeMillis()).encode();
+        sendNow("{\"type\":\"update\",\"id\":" + io.vertx.core.json.Json.encode(id) + ",\"value\":" + value
+                + ",\"seq\":" + e.seq() + "}");
     }
 
     private void snapshotOrDefer(String id, String type) {
@@ -466,6 +493,22 @@ final class ScreenSession {
 
     private static Counter counter(String name, String description) {
         return Counter.builder(name).description(description).register(Metrics.registry());
+    }
+
+    /**
+     * The keys to offer this session, when every subscription names its keys explicitly (at most
+     * {@link #MAX_INDEXED_KEYS} each); null when some subscription must see every value (wildcards).
+     */
+    java.util.Set<String> indexedKeys() {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (Selection sel : subscriptions.values()) {
+            List<String> k = sel.explicitKeys(MAX_INDEXED_KEYS);
+            if (k == null) {
+                return null;
+            }
+            keys.addAll(k);
+        }
+        return keys;
     }
 
     /** Subscriptions held (tests). */

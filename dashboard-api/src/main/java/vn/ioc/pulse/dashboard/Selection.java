@@ -48,6 +48,33 @@ public record Selection(Set<String> kpi, Set<String> scopeType, Set<String> scop
         return Set.copyOf(l);
     }
 
+    /**
+     * The KPI keys this selection names when every member is an explicit list (no "*", none empty) and their
+     * product has at most {@code max} keys; otherwise null (it must be matched against every value).
+     */
+    public java.util.List<String> explicitKeys(int max) {
+        for (Set<String> set : java.util.List.of(kpi, scopeType, scopeId, window)) {
+            if (set.isEmpty() || set.contains("*")) {
+                return null;
+            }
+        }
+        long n = (long) kpi.size() * scopeType.size() * scopeId.size() * window.size();
+        if (n > max) {
+            return null;
+        }
+        java.util.List<String> out = new java.util.ArrayList<>((int) n);
+        for (String k : kpi) {
+            for (String t : scopeType) {
+                for (String i : scopeId) {
+                    for (String w : window) {
+                        out.add(KpiValue.key(k, t, i, w));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     public boolean matches(KpiValue v) {
         return accepts(kpi, v.kpi()) && accepts(scopeType, v.scopeType()) && accepts(scopeId, v.scopeId())
                 && accepts(window, v.window());

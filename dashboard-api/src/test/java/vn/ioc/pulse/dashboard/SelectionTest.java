@@ -124,4 +124,20 @@ class SelectionTest extends DashboardTestBase {
         }
         return Selection.fromJson(new JsonObject().put(member, list));
     }
+
+    @org.junit.jupiter.api.Test
+    @org.junit.jupiter.api.DisplayName("explicitKeys: the cross product of four explicit lists; null with a wildcard, an empty list or "
+            + "more keys than allowed")
+    void explicitKeys() {
+        Selection s = Selection.of(java.util.List.of("received", "backlog"), java.util.List.of("commune"),
+                java.util.List.of("03646", "03664"), java.util.List.of("today"));
+        org.assertj.core.api.Assertions.assertThat(s.explicitKeys(10)).containsExactlyInAnyOrder(
+                "received/commune/03646/today", "received/commune/03664/today",
+                "backlog/commune/03646/today", "backlog/commune/03664/today");
+        org.assertj.core.api.Assertions.assertThat(s.explicitKeys(3)).isNull();
+        org.assertj.core.api.Assertions.assertThat(Selection.of(java.util.List.of("received"),
+                java.util.List.of("commune"), java.util.List.of("*"), java.util.List.of("today")).explicitKeys(10)).isNull();
+        org.assertj.core.api.Assertions.assertThat(Selection.of(java.util.List.of("received"),
+                java.util.List.of(), java.util.List.of("03646"), java.util.List.of("today")).explicitKeys(10)).isNull();
+    }
 }
