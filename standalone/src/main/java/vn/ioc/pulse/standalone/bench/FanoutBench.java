@@ -128,8 +128,9 @@ public final class FanoutBench {
                     for (int i = first; i < first + KEYS / 100; i++) {
                         Instant now = Instant.now();
                         double n = t / 100 + 1;
+                        // numbered as the KPI job numbers its values: the n-th value of a key has seq n
                         KpiValue v = new KpiValue(KPI, "commune", scopeId(i), WINDOW, n, n, null, KpiValue.Status.GREEN,
-                                now, now, 0);
+                                now, now, 0).withSeq(t / 100 + 1);
                         producer.send(new ProducerRecord<>(Topics.KPI_UPDATES, v.key(), v.toJson()));
                     }
                 }, 0, 10, TimeUnit.MILLISECONDS);
