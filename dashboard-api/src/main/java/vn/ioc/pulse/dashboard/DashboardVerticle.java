@@ -142,6 +142,11 @@ public final class DashboardVerticle extends VerticleBase {
                 .addAll(extraChecks);
         router.get("/ready").handler(ctx -> readiness.handle(vertx, ctx));
         Metrics.route(vertx, router);
+        vn.ioc.pulse.dashboard.rest.RestApi rest = new vn.ioc.pulse.dashboard.rest.RestApi(vertx, catalog, cache,
+                history, vn.ioc.pulse.dashboard.rest.UnitRegistry.fromEnv(System.getenv()),
+                ctx -> BearerAuth.scope(ctx, config.auth()));
+        // the API description is documentation, open like /api/docs (registered before the token check)
+        router.get("/api/v1/openapi.yaml").handler(rest::openapi);
         // Auth (IOC_AUTH): every read needs a token with a reading role; /health, /ready, /metrics stay open. The
         // WebSocket handshake is checked like a REST call (a browser may send ?access_token=).
         BearerAuth.protect(vertx, router.route("/api/v1/*"), config.auth(), READ_ROLES, false);
@@ -163,13 +168,9 @@ public final class DashboardVerticle extends VerticleBase {
                 .end(catalog.toJson().toString()));
         router.get("/api/v1/kpis/values").handler(this::values);
         // ---- REST resources (units, ranking, history, OpenAPI, docs): logic in the rest package ----
-        vn.ioc.pulse.dashboard.rest.RestApi rest = new vn.ioc.pulse.dashboard.rest.RestApi(vertx, catalog, cache,
-                history, vn.ioc.pulse.dashboard.rest.UnitRegistry.fromEnv(System.getenv()),
-                ctx -> BearerAuth.scope(ctx, config.auth()));
         router.get("/api/v1/units").handler(rest::units);
         router.get("/api/v1/kpis/:kpi/ranking").handler(rest::ranking);
         router.get("/api/v1/kpis/:kpi/history").handler(rest::history);
-        router.get("/api/v1/openapi.yaml").handler(rest::openapi);
         router.get("/api/docs").handler(rest::docs);
         router.get("/api/docs/:file").handler(rest::docsAsset);
         this.router = router;

@@ -108,8 +108,8 @@ class DashboardAuthIntegrationTest extends DashboardTestBase {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"/health", "/ready", "/metrics"})
-    @DisplayName("/health, /ready and /metrics need no token")
+    @ValueSource(strings = {"/health", "/ready", "/metrics", "/api/v1/openapi.yaml", "/api/docs"})
+    @DisplayName("/health, /ready, /metrics and the API description and docs need no token")
     void openEndpoints(String path) throws Exception {
         assertThat(get(path, null).statusCode()).isEqualTo(200);
     }
