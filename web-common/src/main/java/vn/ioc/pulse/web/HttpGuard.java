@@ -151,6 +151,13 @@ public final class HttpGuard {
         cancelHeadTimer(conn);
         if (!isUpgrade(request)) {
             boolean hasBody = hasBody(request);
+            // an answer that goes out before the body was read (401, 403, 413, 429 …) says Connection: close, so the
+            // client does not send its next request on a connection the server is about to close
+            ctx.addHeadersEndHandler(v -> {
+                if (hasBody && !request.isEnded()) {
+                    ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+                }
+            });
             ctx.addEndHandler(done -> {
                 if (hasBody && !request.isEnded()) {
                     unreadBodies.increment();
