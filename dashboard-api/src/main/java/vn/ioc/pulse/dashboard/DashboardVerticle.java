@@ -5,7 +5,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -19,6 +18,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import vn.ioc.pulse.model.EventCodec;
 import vn.ioc.pulse.model.KpiCatalog;
 import vn.ioc.pulse.model.KpiValue;
 import vn.ioc.pulse.store.KpiHistoryStore;
@@ -65,8 +67,8 @@ public final class DashboardVerticle extends VerticleBase {
         }
 
         @Override
-        public JsonObject encode(KpiCache.Entry e, long nowMs) {
-            return toJson(e, nowMs);
+        public ObjectNode encode(KpiCache.Entry e, long nowMs) {
+            return served(e, nowMs);
         }
 
         @Override
@@ -275,7 +277,7 @@ public final class DashboardVerticle extends VerticleBase {
                 // the value's JSON is encoded once for every screen that takes it
                 String[] encoded = new String[1];
                 java.util.function.Supplier<String> json = () -> encoded[0] != null ? encoded[0]
-                        : (encoded[0] = toJson(e, now).encode());
+                        : (encoded[0] = served(e, now).toString());
                 for (Set<ScreenSession> group : named == null ? List.of(scanAll) : List.of(named, scanAll)) {
                     for (ScreenSession s : List.copyOf(group)) {
                         try {
@@ -294,8 +296,8 @@ public final class DashboardVerticle extends VerticleBase {
      * A value as served: the contract JSON, its {@code seq}, and {@code stale: true} when its as_of is older than
      * {@code IOC_STALE_AFTER_S} in wall-clock time (the pipeline has stalled; screens must show it).
      */
-    JsonObject toJson(KpiCache.Entry e, long nowMs) {
-        JsonObject o = new JsonObject(e.value().toJsonNode().toString()).put("seq", e.seq());
+    ObjectNode served(KpiCache.Entry e, long nowMs) {
+        ObjectNode o = e.value().toJsonNode(); // carries seq (the entry's value has the entry's seq)
         o.put("stale", nowMs - e.value().asOf().toEpochMilli() > ws().staleAfterMs());
         return o;
     }
@@ -305,13 +307,14 @@ public final class DashboardVerticle extends VerticleBase {
                 ctx.queryParam("scope_id"), ctx.queryParam("window"));
         UnitScope scope = BearerAuth.scope(ctx, config.auth());
         long now = System.currentTimeMillis();
-        JsonArray values = new JsonArray();
+        ObjectNode answer = EventCodec.mapper().createObjectNode();
+        ArrayNode values = answer.putArray("values");
         for (KpiCache.Entry e : cache.matching(selection)) {
             if (scope.permits(e.value().scopeType(), e.value().scopeId())) {
-                values.add(toJson(e, now));
+                values.add(served(e, now));
             }
         }
-        ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("values", values).encode());
+        ctx.response().putHeader("Content-Type", "application/json").end(answer.toString());
     }
 
     private static void problem(RoutingContext ctx, int status, String detail) {

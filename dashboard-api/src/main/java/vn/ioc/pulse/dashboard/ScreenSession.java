@@ -4,7 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.JsonArray;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vn.ioc.pulse.model.EventCodec;
 import vn.ioc.pulse.web.Metrics;
 import vn.ioc.pulse.web.auth.UnitScope;
 
@@ -44,7 +46,8 @@ final class ScreenSession {
 
         UpdateLog log();
 
-        JsonObject encode(KpiCache.Entry e, long nowMs);
+        /** The value as served: the KPI value JSON with its seq and the stale flag (one tree, serialized once). */
+        ObjectNode encode(KpiCache.Entry e, long nowMs);
 
         /** The session's subscriptions changed (or it closed): re-index which keys it must be offered. */
         void reindex(ScreenSession session);
@@ -257,7 +260,8 @@ final class ScreenSession {
             return;
         }
         long now = System.currentTimeMillis();
-        JsonArray resync = new JsonArray();
+        ObjectNode resyncMessage = EventCodec.mapper().createObjectNode().put("type", "resync").put("id", id);
+        ArrayNode resync = resyncMessage.putArray("values");
         int replayedKeys = 0;
         int replayedUpdates = 0;
         for (KpiCache.Entry e : hub.matching(selection)) {
@@ -281,7 +285,7 @@ final class ScreenSession {
         RESUMED_KEYS.increment(replayedKeys);
         RESYNCED_KEYS.increment(resync.size());
         if (!resync.isEmpty()) {
-            sendOrHold(new JsonObject().put("type", "resync").put("id", id).put("values", resync).encode());
+            sendOrHold(resyncMessage.toString());
         }
         sendOrHold(new JsonObject().put("type", "resumed").put("id", id).put("replayed", replayedUpdates)
                 .put("resynced", resync.size()).encode());
@@ -382,7 +386,7 @@ final class ScreenSession {
     }
 
     private void write(String id, KpiCache.Entry e, java.util.function.Supplier<String> encoded) {
-        String value = encoded != null ? encoded.get() : hub.encode(e, System.currentTimeMillis()).encode();
+        String value = encoded != null ? encoded.get() : hub.encode(e, System.currentTimeMillis()).toString();
         sendNow("{\"type\":\"update\",\"id\":" + io.vertx.core.json.Json.encode(id) + ",\"value\":" + value
                 + ",\"seq\":" + e.seq() + "}");
     }
@@ -402,13 +406,14 @@ final class ScreenSession {
             return;
         }
         long now = System.currentTimeMillis();
-        JsonArray values = new JsonArray();
+        ObjectNode message = EventCodec.mapper().createObjectNode().put("type", type).put("id", id);
+        ArrayNode values = message.putArray("values");
         for (KpiCache.Entry e : hub.matching(selection)) {
             if (permitted(e)) {
                 values.add(hub.encode(e, now));
             }
         }
-        sendNow(new JsonObject().put("type", type).put("id", id).put("values", values).encode());
+        sendNow(message.toString());
     }
 
     /** A control message (resync, resumed) in order behind the updates held back before it. */

@@ -152,8 +152,7 @@ public final class IngestVerticle extends VerticleBase {
         }
         String length = ctx.request().getHeader("Content-Length");
         if (length != null && parseLong(length) > config.maxBodyBytes()) {
-            // answered before any byte of the body is read; the connection is closed after it (HttpGuard)
-            ctx.response().putHeader("Connection", "close");
+            // answered before any byte of the body is read: HttpGuard adds Connection: close and closes after it
             problem(ctx, 413, "Payload too large", "request body of " + length + " bytes is larger than "
                     + config.maxBodyBytes() + " bytes: split it into several requests");
             return;
@@ -424,24 +423,16 @@ public final class IngestVerticle extends VerticleBase {
         return o;
     }
 
+    /**
+     * A handler that failed (an exception, or ctx.fail): a problem document. 401/403 are answered by BearerAuth and
+     * 413/408 by the body readers themselves, so what reaches here is unexpected.
+     */
     private void failure(RoutingContext ctx) {
         int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-        switch (status) {
-            case 413 -> problem(ctx, 413, "Payload too large",
-                    "request body is larger than " + config.maxBodyBytes() + " bytes");
-            case 401 -> problem(ctx, 401, "Unauthorized", "send 'Authorization: Bearer <token>' with a valid, "
-                    + "unexpired token from the province's identity provider");
-            case 403 -> problem(ctx, 403, "Forbidden", "the token is valid but lacks the role '"
-                    + config.auth().role() + "' needed to post events");
-            default -> {
-                if (status == 500) {
-                    LOG.error("ingest request {} {} failed", ctx.request().method(), ctx.request().path(),
-                            ctx.failure());
-                }
-                problem(ctx, status, "Request failed",
-                        ctx.failure() == null ? "HTTP " + status : ctx.failure().getMessage());
-            }
+        if (status == 500) {
+            LOG.error("ingest request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
         }
+        problem(ctx, status, "Request failed", ctx.failure() == null ? "HTTP " + status : ctx.failure().getMessage());
     }
 
     private static void problem(RoutingContext ctx, int status, String title, String detail) {

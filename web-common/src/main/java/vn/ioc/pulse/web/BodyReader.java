@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -69,10 +68,11 @@ public final class BodyReader {
         return promise.future();
     }
 
-    /** Answers {@code status} with Connection: close, then closes the connection once the answer is written. */
+    /**
+     * Answers {@code status} while the body is still arriving: HttpGuard's request handler (in front of every route)
+     * adds Connection: close to such an answer and closes the connection once it is written.
+     */
     public static void reject(RoutingContext ctx, int status, String title, String detail) {
-        ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-        ctx.addEndHandler(v -> ctx.request().connection().close());
         Problems.send(ctx, status, title, detail);
     }
 }
