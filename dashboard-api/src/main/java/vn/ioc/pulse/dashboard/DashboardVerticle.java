@@ -175,6 +175,9 @@ public final class DashboardVerticle extends VerticleBase {
         router.get("/api/v1/kpis/:kpi/history").handler(rest::history);
         router.get("/api/docs").handler(rest::docs);
         router.get("/api/docs/:file").handler(rest::docsAsset);
+        // ---- the wall screen and leaders' view (static files in the jar, docs/wall-screen.md) ----
+        vn.ioc.pulse.dashboard.wall.WallPage wall = new vn.ioc.pulse.dashboard.wall.WallPage(vertx, System.getenv());
+        wall.install(router);
         this.router = router;
         // ---- end of REST resources ----
         consumer = new KpiUpdatesConsumer(config.kafkaBootstrap(), batch -> context.runOnContext(v -> apply(batch)),
@@ -194,7 +197,9 @@ public final class DashboardVerticle extends VerticleBase {
         registerMeters();
         Future<HttpServer> listening = guard.install(vertx.createHttpServer(guard.options()
                         .setMaxWebSocketFrameSize(ws().maxMessageBytes())
-                        .setMaxWebSocketMessageSize(ws().maxMessageBytes())))
+                        .setMaxWebSocketMessageSize(ws().maxMessageBytes())
+                        // the page's scripts and JSON answers shrink 3-5× for clients that accept gzip
+                        .setCompressionSupported(true)))
                 .requestHandler(router)
                 .listen(config.port(), config.limits().bindAddress())
                 .onSuccess(s -> {
@@ -205,7 +210,7 @@ public final class DashboardVerticle extends VerticleBase {
                             config.auth().enabled() ? "on" : "OFF");
                 });
         // started = listening and hydrated: a deployed API never serves a blank or partial cache
-        return Future.all(listening, hydrated.future());
+        return Future.all(listening, hydrated.future(), wall.ready());
     }
 
     private void registerMeters() {

@@ -412,7 +412,8 @@ class RestResourcesIntegrationTest extends DashboardTestBase {
         for (Route r : api.router().getRoutes()) {
             String path;
             if (r.getPath() != null) {
-                path = r.getPath().replaceAll(":([A-Za-z0-9_]+)", "{$1}") + (r.isExactPath() ? "" : "*");
+                // a prefix route (static files under /wall/, /webjars/) is documented as "{path}" below its prefix
+                path = r.getPath().replaceAll(":([A-Za-z0-9_]+)", "{$1}") + (r.isExactPath() ? "" : "{path}");
             } else if (r.isRegexPath()) {
                 path = "REGEX " + r; // a route by regular expression: must be documented by hand, so it fails here
             } else {
