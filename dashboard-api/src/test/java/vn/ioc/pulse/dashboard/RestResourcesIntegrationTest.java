@@ -437,6 +437,42 @@ class RestResourcesIntegrationTest extends DashboardTestBase {
         assertThat(served).contains("GET /api/v1/units", "GET /api/v1/kpis/{kpi}/ranking", "GET /api/docs");
     }
 
+    @Test
+    @DisplayName("the wall page is served at / with its files, the map with ETag/304 and gzip, and nothing from outside")
+    void wallPageAndAssets() throws Exception {
+        java.net.http.HttpClient jdk = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Function<String, java.net.http.HttpRequest.Builder> req = path ->
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path));
+        var page = jdk.send(req.apply("/").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(page.body()).contains("wall/js/app.js").contains("wall/wall.css");
+        var map = jdk.send(req.apply("/wall/communes.geojson").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(map.statusCode()).isEqualTo(200);
+        assertThat(new JsonObject(map.body()).getJsonArray("features")).hasSize(75);
+        String etag = map.headers().firstValue("ETag").orElseThrow();
+        var again = jdk.send(req.apply("/wall/communes.geojson").header("If-None-Match", etag).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(again.statusCode()).isEqualTo(304);
+        var gz = jdk.send(req.apply("/wall/communes.geojson").header("Accept-Encoding", "gzip").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(gz.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(gz.body().length).as("compressed on the wire").isLessThan(map.body().length() / 3);
+        // every file of the page, and the library it imports, is served from the jar
+        for (String file : List.of("/wall/js/app.js", "/wall/js/live.js", "/wall/js/api.js", "/wall/js/format.js",
+                "/wall/js/i18n.js", "/wall/wall.css", "/webjars/echarts/5.3.1/dist/echarts.esm.min.js")) {
+            var r = jdk.send(req.apply(file).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(file).isEqualTo(200);
+            if (file.startsWith("/wall/")) {
+                // no CDN, no map tiles, no fonts from outside: an IOC network is often closed
+                assertThat(r.body()).as(file).doesNotContainPattern("(https?:)?//[a-z0-9.-]+\\.[a-z]{2,}/");
+            }
+        }
+        assertThat(page.body()).doesNotContainPattern("(https?:)?//[a-z0-9.-]+\\.[a-z]{2,}/");
+        assertThat(jdk.send(req.apply("/wall/nothing.js").build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(404);
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     private static JsonObject unit(String code, String name, String type, String subtype) {

@@ -36,7 +36,8 @@ public final class StandaloneMain {
         }, "ioc-demo-shutdown"));
         String host = "http://localhost:";
         System.out.printf("%n  IOC Pulse demo is up (%.1f s)%n"
-                        + "    Wall screen (WebSocket):  ws://localhost:%d/ws/v1%n"
+                        + "    Wall screen:              %s%d/   (leaders' view: /?view=leader, English: ?lang=en)%n"
+                        + "    WebSocket (screens):      ws://localhost:%d/ws/v1%n"
                         + "    KPI values (REST):        %s%d/api/v1/kpis/values?kpi=received&scope_type=province%n"
                         + "    KPI catalogue:            %s%d/api/v1/kpis%n"
                         + "    API docs (interactive):   %s%d/api/docs   metrics: /metrics on both ports%n"
@@ -44,7 +45,8 @@ public final class StandaloneMain {
                         + "    Kafka bootstrap:          %s%n"
                         + "    Listening on %s only%s.%n"
                         + "    simulator %s, live clock %s, history %s. Ctrl-C stops everything.%n%n",
-                (System.nanoTime() - t0) / 1e9, system.dashboardPort(), host, system.dashboardPort(), host,
+                (System.nanoTime() - t0) / 1e9, host, system.dashboardPort(), system.dashboardPort(), host,
+                system.dashboardPort(), host,
                 system.dashboardPort(), host, system.dashboardPort(), host, system.ingestPort(), system.kafkaBootstrap(),
                 config.bindAddress(), "127.0.0.1".equals(config.bindAddress())
                         ? " (this machine); IOC_BIND_ADDRESS=0.0.0.0 opens the gateway and the API to the network" : "",
@@ -55,6 +57,8 @@ public final class StandaloneMain {
             System.out.printf("  AUTH IS ON. Demo tokens (12 h), e.g. curl -H 'Authorization: Bearer <token>' …, or "
                     + "ws://…/ws/v1?access_token=<token>:%n");
             tokens.forEach((who, t) -> System.out.printf("    %-26s %s%n", who, t));
+            System.out.printf("    wall screen as a kiosk:    %s%d/?access_token=%s%n", host, system.dashboardPort(),
+                    tokens.get("screen"));
             System.out.println();
         }
     }
