@@ -131,6 +131,47 @@ class DashboardAuthIntegrationTest extends DashboardTestBase {
         assertThat(get("/api/v1/kpis", null).statusCode()).as("the catalogue too").isEqualTo(401);
     }
 
+    private static String tileValue(vn.ioc.pulse.web.Browser b, String kpi) {
+        Object t = b.js("const e = document.querySelector(\"#tiles .tile[data-kpi='" + kpi + "'] .tile-value\");"
+                + " return e ? e.textContent : null");
+        return t == null ? "" : t.toString();
+    }
+
+    @Test
+    @DisplayName("the wall page takes ?access_token= (kiosk) and drops it from the address bar; without a token it "
+            + "asks for one; a commune leader's token shows only that commune")
+    void wallPageWithTokens() throws Exception {
+        vn.ioc.pulse.web.Browser.assumeInstalled();
+        java.time.Duration patience = java.time.Duration.ofSeconds(30);
+        String base = "http://127.0.0.1:" + port + "/";
+        String screen = token(List.of("screen"), null);
+        try (vn.ioc.pulse.web.Browser b = vn.ioc.pulse.web.Browser.start(1280, 720)) {
+            b.driver().get(base + "?access_token=" + screen);
+            b.await(patience, "received today = 10 read with the kiosk token", () -> tileValue(b, "received").equals("10"));
+            assertThat(b.driver().getCurrentUrl()).doesNotContain("access_token");
+        }
+        try (vn.ioc.pulse.web.Browser b = vn.ioc.pulse.web.Browser.start(1280, 720)) {
+            b.driver().get(base);
+            b.await(patience, "the token dialog", () -> b.driver().findElement(org.openqa.selenium.By.id("token-dialog"))
+                    .isDisplayed());
+            assertThat(b.driver().findElement(org.openqa.selenium.By.id("conn-state")).getAttribute("data-state"))
+                    .isEqualTo("auth");
+            b.driver().findElement(org.openqa.selenium.By.id("token-input")).sendKeys(screen);
+            b.driver().findElement(org.openqa.selenium.By.id("token-save")).click();
+            b.await(patience, "received today = 10 after the token was entered", () -> tileValue(b, "received").equals("10"));
+        }
+        String communeLeader = token(List.of("leader"), List.of("commune/03646"));
+        try (vn.ioc.pulse.web.Browser b = vn.ioc.pulse.web.Browser.start(1280, 720)) {
+            b.driver().get(base + "?view=leader&access_token=" + communeLeader);
+            b.await(patience, "the commune's own received today = 4", () -> tileValue(b, "received").equals("4"));
+            assertThat(b.js("return [...document.querySelectorAll('#unit-select option')].map(o => o.value)"))
+                    .isEqualTo(List.of("commune/03646"));
+            assertThat(b.driver().findElement(org.openqa.selenium.By.id("unit-name")).getText()).isEqualTo("Phường Tô Hiệu");
+            assertThat(b.js("return document.querySelectorAll('#map-table tr[data-value]:not([data-value=\"\"])').length"))
+                    .as("no other commune's value reaches this token").isIn(0L, 1L);
+        }
+    }
+
     @ParameterizedTest(name = "role {0}")
     @ValueSource(strings = {"screen", "leader", "operator", "integration", "admin"})
     @DisplayName("every reading role without a units claim reads the whole province")

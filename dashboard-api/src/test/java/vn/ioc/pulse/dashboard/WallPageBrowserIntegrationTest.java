@@ -336,6 +336,22 @@ class WallPageBrowserIntegrationTest {
     }
 
     @Test
+    @Order(3)
+    @DisplayName("kiosk mode: ?rotate= turns the map and ranking through the KPIs listed, with no interaction")
+    void kioskRotation() throws Exception {
+        try (Browser b = open("?rotate=on_time_ratio:30d,online_ratio:30d&rotate_s=5", 1920, 1080)) {
+            b.await(PATIENCE, "the first KPI", () -> b.driver().findElement(By.id("map-title")).getText()
+                    .contains("Tỷ lệ hồ sơ giải quyết đúng hạn"));
+            b.await(PATIENCE, "the rotation to the online ratio", () -> b.driver().findElement(By.id("map-title")).getText()
+                    .contains("Tỷ lệ hồ sơ tiếp nhận trực tuyến"));
+            b.await(PATIENCE, "the ranking to follow", () -> "online_ratio".equals(
+                    b.js("return document.getElementById('ranking-list').dataset.kpi")));
+            b.await(PATIENCE, "and back", () -> b.driver().findElement(By.id("map-title")).getText()
+                    .contains("Tỷ lệ hồ sơ giải quyết đúng hạn"));
+        }
+    }
+
+    @Test
     @Order(4)
     @DisplayName("the leaders' view picks a commune: its tiles, its rank from the ranking endpoint and a history chart")
     void leadersView() throws Exception {
