@@ -234,8 +234,8 @@ function showBanner(state, detail) {
     badge.textContent = '● ' + t('live');
   } else if (state === 'auth') {
     banner.hidden = false;
-    banner.textContent = '🔒 ' + t('authNeeded');
-    badge.textContent = '🔒 ' + t('authNeeded');
+    banner.textContent = t('authNeeded');
+    badge.textContent = t('authNeeded');
   } else if (state === 'connecting') {
     banner.hidden = false;
     banner.textContent = '⟳ ' + t('connecting');
@@ -321,7 +321,7 @@ function renderAges() {
     const stale = isStale(v);
     tile.classList.toggle('stale', stale);
     tile.dataset.stale = String(stale);
-    age.textContent = (stale ? '⏱ ' + t('stale') + ' · ' : '') + t('asOf') + ' ' + formatAsOf(v.as_of) + ' · '
+    age.textContent = (stale ? '⚠ ' + t('stale') + ' · ' : '') + t('asOf') + ' ' + formatAsOf(v.as_of) + ' · '
       + t('updatedAgo', { age: formatAge(Date.now() - Date.parse(v.as_of)) });
   }
 }
@@ -765,11 +765,11 @@ function tick() {
   const stale = pipelineStale();
   fresh.dataset.stale = String(stale);
   fresh.dataset.asOf = pipelineAsOf ? new Date(pipelineAsOf).toISOString() : '';
-  fresh.textContent = pipelineAsOf ? (stale ? '⏱ ' : '') + t('newest', { time: formatAsOf(new Date(pipelineAsOf).toISOString()),
+  fresh.textContent = pipelineAsOf ? (stale ? '⚠ ' : '') + t('newest', { time: formatAsOf(new Date(pipelineAsOf).toISOString()),
     age: formatAge(Date.now() - pipelineAsOf) }) : t('noData');
   const staleBanner = $('#stale-banner');
   staleBanner.hidden = !stale || connection.state !== 'live';
-  if (stale) staleBanner.textContent = '⏱ ' + t('staleBanner', { age: formatAge(Date.now() - pipelineAsOf) });
+  if (stale) staleBanner.textContent = '⚠ ' + t('staleBanner', { age: formatAge(Date.now() - pipelineAsOf) });
   document.body.classList.toggle('pipeline-stale', stale);
   renderAges();
   if (VIEW === 'leader') renderLeader(false);

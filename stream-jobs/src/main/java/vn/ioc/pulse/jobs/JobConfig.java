@@ -14,12 +14,16 @@ import java.util.Map;
  * event, i.e. how late an event may still change it], {@code IOC_CALENDAR_FILE} [the shipped Vietnamese
  * civil-service calendar], {@code IOC_KPI_CATALOG_FILE} [the shipped KPI catalogue with default thresholds],
  * {@code IOC_CATCHUP_PUBLISH_MS} [1000: while the event-time clock is more than a minute behind the wall clock
- * (replaying history), each scope publishes at most once per this many ms of processing time; 0 = at every step].
+ * (replaying history), each scope publishes at most once per this many ms of processing time; 0 = at every step],
+ * {@code IOC_KPI_HEARTBEAT_S} [60: while live, when nothing of the province changed for a minute of event time the
+ * job publishes the province's backlog again with the new as_of, so readers can tell "quiet" from "stalled"
+ * (docs/architecture.md, "Heartbeat"); 0 = off].
  */
 public record JobConfig(String kafkaBootstrap, String provinceCode, String influxUrl, String influxDb,
                         String influxToken, String checkpointDir, long checkpointIntervalMs, Duration outOfOrderness,
                         Duration sourceIdleness, int parallelism, int sourceParallelism,
-                        Duration retention, String calendarFile, String catalogFile, long catchUpPublishMs) implements Serializable {
+                        Duration retention, String calendarFile, String catalogFile, long catchUpPublishMs,
+                        long heartbeatMs) implements Serializable {
 
     public static JobConfig fromEnv(Map<String, String> env) {
         return new JobConfig(
@@ -37,7 +41,8 @@ public record JobConfig(String kafkaBootstrap, String provinceCode, String influ
                 Duration.ofDays(Long.parseLong(env.getOrDefault("IOC_RETENTION_DAYS", "35"))),
                 blankToNull(env.get("IOC_CALENDAR_FILE")),
                 blankToNull(env.get("IOC_KPI_CATALOG_FILE")),
-                Long.parseLong(env.getOrDefault("IOC_CATCHUP_PUBLISH_MS", "1000")));
+                Long.parseLong(env.getOrDefault("IOC_CATCHUP_PUBLISH_MS", "1000")),
+                1000 * Long.parseLong(env.getOrDefault("IOC_KPI_HEARTBEAT_S", "60")));
     }
 
     /** The working-day calendar: the operator's file if configured, else the shipped one. */

@@ -103,7 +103,8 @@ public final class KpiJob {
 
         SingleOutputStreamOperator<KpiValue> scopeKpis = fromDossiers.union(fromPayments, fromFeedback)
                 .keyBy(ContributionBatch::scopeKey)
-                .process(new ScopeAggregator(KpiFormulas.from(catalog), status, config.catchUpPublishMs()),
+                .process(new ScopeAggregator(KpiFormulas.from(catalog), status, config.catchUpPublishMs())
+                        .withHeartbeat(config.heartbeatMs()),
                         TypeInformation.of(KpiValue.class))
                 .name("scope-kpis").uid("scope-kpis");
 

@@ -58,7 +58,7 @@ public class KpiJobOracleTest {
             Instant.parse("2026-06-30T10:00:00Z")); // more of them, more than 35 days after their dossier's end
     /** Retention as in production (IOC_RETENTION_DAYS = 35): dossier states are compacted during the run. */
     static final JobConfig CONFIG = new JobConfig("unused", "SL", null, "ioc", null, null, 200,
-            Duration.ofSeconds(2), Duration.ZERO, 2, 1, Duration.ofDays(35), null, null, 0);
+            Duration.ofSeconds(2), Duration.ZERO, 2, 1, Duration.ofDays(35), null, null, 0, 0);
 
     /** Arrival order: the events up to each as_of (shuffled), then a clock tick at that instant. */
     public static List<String> arrival(List<String> events, long shuffleSeed) throws Exception {

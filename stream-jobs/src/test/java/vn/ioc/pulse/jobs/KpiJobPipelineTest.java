@@ -33,7 +33,7 @@ class KpiJobPipelineTest {
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     static final JobConfig CONFIG = new JobConfig("unused", "SL", null, "ioc", null, null, 10_000,
-            Duration.ofSeconds(2), Duration.ZERO, 2, 1, Duration.ofDays(35), null, null, 0);
+            Duration.ofSeconds(2), Duration.ZERO, 2, 1, Duration.ofDays(35), null, null, 0, 0);
 
     /** Monday 2 March 2026: d1, d2 received today, d3 received then refused, d4 received Sunday evening. */
     static List<String> mondayMorning() {

@@ -27,10 +27,14 @@ public class ScopeAggregator extends KeyedProcessFunction<String, ContributionBa
     /** Event time this far behind processing time means the job is catching up (replaying history). */
     static final long CATCH_UP_LAG_MS = 60_000;
     static final String OPERATOR = "scope-kpis";
+    /** The value the province publishes again as the job's heartbeat (a live gauge: "the backlog now"). */
+    static final String HEARTBEAT_KPI = "backlog";
 
     private final List<KpiFormula> formulas;
     private final ScopeState.StatusRule status;
     private final long catchUpPublishMs;
+    /** Live heartbeat period in event-time ms (0 = off): see {@link #withHeartbeat}. */
+    private long heartbeatMs;
     /** The serializer of the scope state; only tests change it (to write state as the job did before seqs). */
     private ScopeStateSerializer stateSerializer = ScopeStateSerializer.INSTANCE;
     private transient ValueState<ScopeState> state;
@@ -50,6 +54,17 @@ public class ScopeAggregator extends KeyedProcessFunction<String, ContributionBa
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("scope", stateSerializer));
         failures = new RecordFailures(getRuntimeContext(), OPERATOR);
+    }
+
+    /**
+     * While live (event time within a minute of the wall clock), the province scope publishes its {@code backlog}
+     * again at every multiple of {@code ms} of event time at which nothing of it changed: readers (the wall screen)
+     * then see the job's event time move on in quiet hours and can tell a quiet province from a stalled job. At most one
+     * extra record per {@code ms}; never while replaying history.
+     */
+    public ScopeAggregator withHeartbeat(long ms) {
+        this.heartbeatMs = Math.max(0, ms);
+        return this;
     }
 
     /** Tests only: keeps the scope state with {@code serializer} (e.g. {@link ScopeStateSerializer#NO_SEQ}). */
@@ -154,9 +169,21 @@ public class ScopeAggregator extends KeyedProcessFunction<String, ContributionBa
         s.lastPublishedWall = wall;
         String key = ctx.getCurrentKey();
         int slash = key.indexOf('/');
-        for (KpiValue v : s.changedValues(key.substring(0, slash), key.substring(slash + 1), formulas, status,
-                Instant.ofEpochMilli(wall), !catchingUp)) {
+        String scopeType = key.substring(0, slash);
+        List<KpiValue> changed = s.changedValues(scopeType, key.substring(slash + 1), formulas, status,
+                Instant.ofEpochMilli(wall), !catchingUp);
+        for (KpiValue v : changed) {
             out.collect(v);
+        }
+        if (heartbeatMs > 0 && "province".equals(scopeType) && now >= wall - CATCH_UP_LAG_MS) {
+            if (changed.isEmpty() && !flush && timestamp % heartbeatMs == 0) {
+                KpiValue beat = s.heartbeat(scopeType, key.substring(slash + 1), formulas, HEARTBEAT_KPI, status,
+                        Instant.ofEpochMilli(wall));
+                if (beat != null) {
+                    out.collect(beat);
+                }
+            }
+            ctx.timerService().registerEventTimeTimer((now / heartbeatMs + 1) * heartbeatMs);
         }
         state.update(s);
         long next = s.nextChange();

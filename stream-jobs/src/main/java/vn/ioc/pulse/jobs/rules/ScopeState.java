@@ -203,6 +203,38 @@ public final class ScopeState {
         return out;
     }
 
+    /**
+     * The current value of one live gauge of this scope published again as of {@link #asOf}, with the key's next seq,
+     * whether it changed or not: the job's heartbeat (a quiet hour is then told apart from a stalled job). Null when
+     * no formula of {@code scopeType} has a {@code live} window.
+     */
+    public KpiValue heartbeat(String scopeType, String scopeId, List<KpiFormula> formulas, String preferredKpi,
+                              StatusRule status, Instant computedAt) {
+        KpiFormula chosen = null;
+        KpiWindow live = null;
+        for (KpiFormula f : formulas) {
+            if (!f.scopes().contains(scopeType)) {
+                continue;
+            }
+            for (KpiWindow w : f.windows()) {
+                if ("live".equals(w.id) && (chosen == null || f.kpi().equals(preferredKpi))) {
+                    chosen = f;
+                    live = w;
+                }
+            }
+        }
+        if (chosen == null) {
+            return null;
+        }
+        long num = chosen.numerator(this, live);
+        long den = chosen.ratio() ? chosen.denominator(this, live) : 0;
+        long[] last = published.computeIfAbsent(chosen.kpi() + "/" + live.id, k -> new long[3]);
+        last[0] = num;
+        last[1] = den;
+        last[2]++;
+        return value(chosen, scopeType, scopeId, live, num, den, status, asOf, computedAt, 0, last[2]);
+    }
+
     private static KpiValue value(KpiFormula f, String scopeType, String scopeId, KpiWindow w, long num, long den,
                                   StatusRule status, long asOf, Instant computedAt, long revision, long seq) {
         double numerator = num / f.numeratorUnit();
