@@ -77,7 +77,9 @@ public class DossierProcessor extends KeyedProcessFunction<String, DossierInput,
             updated.addAll(old);
             updated.add(input);
             updated.sort(DossierRules.INPUT_ORDER);
-            batches = differenceBatches(rules.contributions(old), rules.contributions(updated));
+            // only what the new event can change: the segments from its instant on (DossierRules.contributionsFrom)
+            long from = EventTime.millis(input.at(), "occurred_at");
+            batches = differenceBatches(rules.contributionsFrom(old, from), rules.contributionsFrom(updated, from));
             retentionTimer = stillOpen(updated) ? Long.MIN_VALUE
                     : EventTime.plus(EventTime.saturatedMillis(updated.get(updated.size() - 1).at()), retentionMs);
         } catch (RuntimeException ex) {

@@ -101,8 +101,25 @@ public final class DossierRules implements Serializable {
 
     /** Contributions of one dossier; {@code inputs} must be deduplicated and in {@link #INPUT_ORDER}. */
     public List<Contribution> contributions(List<DossierInput> inputs) {
+        return contributionsFrom(inputs, Long.MIN_VALUE);
+    }
+
+    /**
+     * The contributions of the segments from {@code from} on — the one straddling {@code from} clipped to start there
+     * — i.e. the part of {@link #contributions} that an event at {@code from} can change. Facts before an instant
+     * depend only on the events up to it, so two input sets that agree on every event before {@code from} have
+     * contributions of equal effect before it: the difference of their suffixes from {@code from} has the effect of
+     * the difference of the whole (the representation differs only by a fact continuing across {@code from} starting
+     * again there, which cancels out between the two sets). For an event arriving in order this computes one segment
+     * per set instead of every prefix of both — the dossier operator's main cost.
+     */
+    public List<Contribution> contributionsFrom(List<DossierInput> inputs, long from) {
         Segments segments = new Segments();
-        Segments.forEachInstant(inputs, in -> EventTime.millis(in.at(), "occurred_at"), (known, start, end) -> {
+        Segments.forEachInstant(inputs, in -> EventTime.millis(in.at(), "occurred_at"), (known, segmentStart, end) -> {
+            if (end <= from) {
+                return; // wholly before from: the same in both sets
+            }
+            long start = Math.max(segmentStart, from);
             Facts f = facts(known);
             Map<Item, Long> items = f.windowedItems();
             // scope attributes as known at this instant: a later event cannot move past contributions
@@ -113,9 +130,9 @@ public final class DossierRules implements Serializable {
                         segments.windowed(scope, item.measure, item.position, w, start, end);
                     }
                 });
-                f.gaugeIntervals(start, end, (m, from, to) -> {
+                f.gaugeIntervals(start, end, (m, gaugeFrom, gaugeTo) -> {
                     if (!procedure || m.procedureScope) {
-                        segments.gauge(scope, m, from, to);
+                        segments.gauge(scope, m, gaugeFrom, gaugeTo);
                     }
                 });
             }
