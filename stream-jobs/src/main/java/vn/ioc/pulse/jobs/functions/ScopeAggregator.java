@@ -95,16 +95,18 @@ public class ScopeAggregator extends KeyedProcessFunction<String, ContributionBa
         if (s == null) {
             s = new ScopeState();
         }
-        long nextWatermark = EventTime.plus(ctx.timerService().currentWatermark(), 1);
-        long lastTimer = Long.MIN_VALUE;
+        long earliest = Long.MAX_VALUE;
         for (int i = 0; i < batch.size(); i++) {
             s.add(batch.get(i));
-            // fires at the next watermark at or after validFrom: then the contribution is counted and published
-            long timer = Math.max(batch.validFroms[i], nextWatermark);
-            if (timer != lastTimer) {
-                ctx.timerService().registerEventTimeTimer(timer);
-                lastTimer = timer;
-            }
+            earliest = Math.min(earliest, batch.validFroms[i]);
+        }
+        // one timer, at the next watermark at or after the earliest validFrom: the step it fires counts every
+        // contribution valid by then and registers the scope's next change (ScopeState.nextChange, which includes the
+        // first pending validFrom), so the later ones are reached by that chain — a timer per contribution only fed
+        // the timer queue (a quarter of this operator's time)
+        if (earliest != Long.MAX_VALUE) {
+            ctx.timerService().registerEventTimeTimer(Math.max(earliest,
+                    EventTime.plus(ctx.timerService().currentWatermark(), 1)));
         }
         state.update(s);
     }

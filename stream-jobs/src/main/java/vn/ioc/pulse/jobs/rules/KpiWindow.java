@@ -13,6 +13,11 @@ public enum KpiWindow {
     H1("1h", 3_600_000L), H24("24h", 86_400_000L), D7("7d", 7 * 86_400_000L), D30("30d", 30 * 86_400_000L),
     TODAY("today", 0), MTD("mtd", 0), QTD("qtd", 0), YTD("ytd", 0), LIVE("live", 0);
 
+    private static final long DAY_MS = 86_400_000L;
+    private static final long OFFSET_MS = 7 * 3_600_000L;
+    /** 1976-01-01T00:00+07:00: from here on the zone's offset is constant (checked by KpiWindowTest). */
+    static final long FIXED_OFFSET_SINCE = java.time.OffsetDateTime.parse("1976-01-01T00:00:00+07:00").toInstant().toEpochMilli();
+
     /** The longest rolling window; older positions only matter to calendar windows and live gauges. */
     public static final long LONGEST_ROLLING = D30.length;
 
@@ -84,6 +89,11 @@ public enum KpiWindow {
 
     /** Local midnight at or before {@code t}. */
     public static long localMidnight(long t) {
+        if (t >= FIXED_OFFSET_SINCE) {
+            // Asia/Ho_Chi_Minh is +07:00 without DST since 13 June 1975: plain arithmetic (the zone rules below cost a
+            // LocalDate per call, and this runs for every merged position)
+            return Math.floorDiv(t + OFFSET_MS, DAY_MS) * DAY_MS - OFFSET_MS;
+        }
         ZonedDateTime z = Instant.ofEpochMilli(t).atZone(KpiValue.ZONE);
         return EventTime.saturatedMillis(z.toLocalDate().atStartOfDay(KpiValue.ZONE).toInstant());
     }

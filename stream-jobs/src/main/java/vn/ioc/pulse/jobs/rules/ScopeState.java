@@ -55,7 +55,11 @@ public final class ScopeState {
 
     public void add(Contribution c) {
         timelines.computeIfAbsent(c.measure(), m -> new Timeline());
-        pending.computeIfAbsent(c.validFrom(), k -> new Triples()).add(c.measure().ordinal(), c.position(), c.weight());
+        // a contribution already valid at asOf (late, or valid from the past) is counted at the next step whatever its
+        // validFrom (activation does not read it, and the order of activations within a step does not matter): all
+        // of them wait under the one key asOf + 1 instead of a pending entry each
+        long key = asOf != Long.MIN_VALUE && c.validFrom() <= asOf ? EventTime.plus(asOf, 1) : c.validFrom();
+        pending.computeIfAbsent(key, k -> new Triples()).add(c.measure().ordinal(), c.position(), c.weight());
     }
 
     /** Moves every sum to {@code now}; a no-op unless time moved forward. */
