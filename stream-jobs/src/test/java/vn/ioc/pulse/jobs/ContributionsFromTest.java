@@ -20,7 +20,9 @@ import vn.ioc.pulse.model.WorkingCalendar;
  * The dossier operator computes only what a new event can change ({@code DossierRules.contributionsFrom} its instant)
  * instead of every prefix of the old and the new event set. Reference: the full recomputation (kept as
  * {@code contributions}). For every arrival order of each fixture dossier, event by event, the net effect (weight per
- * scope, measure, position and validFrom, zeros dropped) of the suffix difference equals that of the full difference.
+ * scope, measure, position and validFrom, zeros dropped) of the suffix difference — and of {@code differenceFrom}, which
+ * compares scope-free and fans the difference out to the scopes — equals that of the full difference. The second
+ * fixture has an event before the receipt (other scopes then: the scope-by-scope path).
  */
 @DisplayName("Dossier contributions from the new event's instant on have the same effect as the full recomputation")
 class ContributionsFromTest {
@@ -62,6 +64,10 @@ class ContributionsFromTest {
                 Map<String, Long> full = net(RULES.contributions(updated), RULES.contributions(old));
                 Map<String, Long> suffix = net(RULES.contributionsFrom(updated, from), RULES.contributionsFrom(old, from));
                 assertThat(suffix).as("after %s in order %s", in.eventId(), order.stream().map(DossierInput::eventId).toList())
+                        .isEqualTo(full);
+                // what the operator uses: the scope-free difference fanned out to the scopes
+                assertThat(net(RULES.differenceFrom(old, updated, from), List.of()))
+                        .as("differenceFrom after %s in order %s", in.eventId(), order.stream().map(DossierInput::eventId).toList())
                         .isEqualTo(full);
                 checked[0]++;
             }

@@ -1,9 +1,7 @@
 package vn.ioc.pulse.jobs.functions;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -79,7 +77,9 @@ public class DossierProcessor extends KeyedProcessFunction<String, DossierInput,
             updated.sort(DossierRules.INPUT_ORDER);
             // only what the new event can change: the segments from its instant on (DossierRules.contributionsFrom)
             long from = EventTime.millis(input.at(), "occurred_at");
-            batches = differenceBatches(rules.contributionsFrom(old, from), rules.contributionsFrom(updated, from));
+            List<Contribution> diff = rules.differenceFrom(old, updated, from);
+            checkRange(diff);
+            batches = ContributionBatch.byScope(diff);
             retentionTimer = stillOpen(updated) ? Long.MIN_VALUE
                     : EventTime.plus(EventTime.saturatedMillis(updated.get(updated.size() - 1).at()), retentionMs);
         } catch (RuntimeException ex) {
@@ -180,22 +180,6 @@ public class DossierProcessor extends KeyedProcessFunction<String, DossierInput,
     /** new − old as signed contributions (a multiset difference), retractions first. */
     static void difference(List<Contribution> before, List<Contribution> after,
                            java.util.function.Consumer<Contribution> out) {
-        Map<Contribution, Integer> count = new HashMap<>();
-        for (Contribution c : after) {
-            count.merge(c, 1, Integer::sum);
-        }
-        for (Contribution c : before) {
-            count.merge(c, -1, Integer::sum);
-        }
-        for (var e : count.entrySet()) {
-            for (int i = 0; i < -e.getValue(); i++) {
-                out.accept(e.getKey().negate());
-            }
-        }
-        for (var e : count.entrySet()) {
-            for (int i = 0; i < e.getValue(); i++) {
-                out.accept(e.getKey());
-            }
-        }
+        DossierRules.difference(before, after, out);
     }
 }

@@ -114,6 +114,17 @@ public final class DossierRules implements Serializable {
      * per set instead of every prefix of both — the dossier operator's main cost.
      */
     public List<Contribution> contributionsFrom(List<DossierInput> inputs, long from) {
+        return suffix(inputs, from, null);
+    }
+
+    /** The pseudo-scope of the scope-free computation ({@link #differenceFrom}). */
+    private static final String[] ANY_SCOPE = {"", ""};
+
+    /**
+     * {@link #contributionsFrom}; with {@code scopesSeen} non-null, scope-free: every fact once under one pseudo-scope
+     * (procedure filter not applied), and the scopes of each segment appended to {@code scopesSeen}.
+     */
+    private List<Contribution> suffix(List<DossierInput> inputs, long from, List<List<String>> scopesSeen) {
         Segments segments = new Segments();
         Segments.forEachInstant(inputs, in -> EventTime.millis(in.at(), "occurred_at"), (known, segmentStart, end) -> {
             if (end <= from) {
@@ -123,7 +134,16 @@ public final class DossierRules implements Serializable {
             Facts f = facts(known);
             Map<Item, Long> items = f.windowedItems();
             // scope attributes as known at this instant: a later event cannot move past contributions
-            for (String[] scope : scopes(known)) {
+            List<String[]> scopes = scopes(known);
+            if (scopesSeen != null) {
+                List<String> names = new ArrayList<>(scopes.size());
+                for (String[] sc : scopes) {
+                    names.add(sc[0] + "/" + sc[1]);
+                }
+                scopesSeen.add(names);
+                scopes = List.<String[]>of(ANY_SCOPE);
+            }
+            for (String[] scope : scopes) {
                 boolean procedure = "procedure".equals(scope[0]);
                 items.forEach((item, w) -> {
                     if (!procedure || item.measure.procedureScope) {
@@ -138,6 +158,66 @@ public final class DossierRules implements Serializable {
             }
         });
         return segments.contributions();
+    }
+
+    /**
+     * {@code contributionsFrom(updated, from) − contributionsFrom(old, from)} (a multiset difference, retractions
+     * first). When every segment of both sets counts in the same scopes — nearly always: the scopes come from the
+     * RECEIVED — the facts are computed and compared once, scope-free, and only the difference is fanned out to the
+     * scopes (the procedure scope takes only its measures): a sixth of the work. Otherwise it compares scope by scope.
+     */
+    public List<Contribution> differenceFrom(List<DossierInput> old, List<DossierInput> updated, long from) {
+        List<List<String>> seen = new ArrayList<>();
+        List<Contribution> before = suffix(old, from, seen);
+        List<Contribution> after = suffix(updated, from, seen);
+        List<Contribution> out = new ArrayList<>();
+        boolean sameScopes = true;
+        for (List<String> s : seen) {
+            sameScopes &= s.equals(seen.get(0));
+        }
+        if (!sameScopes) {
+            difference(contributionsFrom(old, from), contributionsFrom(updated, from), out::add);
+            return out;
+        }
+        if (seen.isEmpty()) {
+            return out;
+        }
+        List<Contribution> diff = new ArrayList<>();
+        difference(before, after, diff::add);
+        for (String name : seen.get(0)) {
+            int slash = name.indexOf('/');
+            String type = name.substring(0, slash);
+            String id = name.substring(slash + 1);
+            boolean procedure = "procedure".equals(type);
+            for (Contribution c : diff) {
+                if (!procedure || c.measure().procedureScope) {
+                    out.add(new Contribution(type, id, c.measure(), c.position(), c.validFrom(), c.weight()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code after − before} as signed contributions (a multiset difference), retractions first. */
+    public static void difference(List<Contribution> before, List<Contribution> after,
+                                  java.util.function.Consumer<Contribution> out) {
+        Map<Contribution, Integer> count = new java.util.HashMap<>();
+        for (Contribution c : after) {
+            count.merge(c, 1, Integer::sum);
+        }
+        for (Contribution c : before) {
+            count.merge(c, -1, Integer::sum);
+        }
+        for (var e : count.entrySet()) {
+            for (int i = 0; i < -e.getValue(); i++) {
+                out.accept(e.getKey().negate());
+            }
+        }
+        for (var e : count.entrySet()) {
+            for (int i = 0; i < e.getValue(); i++) {
+                out.accept(e.getKey());
+            }
+        }
     }
 
     private record Item(Measure measure, long position, long weight) {
