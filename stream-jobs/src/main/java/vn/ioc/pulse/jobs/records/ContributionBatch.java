@@ -1,9 +1,7 @@
 package vn.ioc.pulse.jobs.records;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The contributions of one input to one scope, sent as one record (primitive arrays, a Flink POJO): a dossier
@@ -44,12 +42,26 @@ public class ContributionBatch {
 
     /** Groups contributions by scope, keeping their order within each scope. */
     public static List<ContributionBatch> byScope(List<Contribution> contributions) {
-        Map<String, List<Contribution>> groups = new LinkedHashMap<>();
+        // an item has a handful of scopes: a linear search with equals (identity first) beats building a key string
+        // and hashing it per contribution
+        List<List<Contribution>> groups = new ArrayList<>(8);
         for (Contribution c : contributions) {
-            groups.computeIfAbsent(c.scopeKey(), k -> new ArrayList<>()).add(c);
+            List<Contribution> group = null;
+            for (int i = groups.size() - 1; i >= 0; i--) {
+                Contribution first = groups.get(i).get(0);
+                if (first.scopeId().equals(c.scopeId()) && first.scopeType().equals(c.scopeType())) {
+                    group = groups.get(i);
+                    break;
+                }
+            }
+            if (group == null) {
+                group = new ArrayList<>();
+                groups.add(group);
+            }
+            group.add(c);
         }
         List<ContributionBatch> out = new ArrayList<>(groups.size());
-        for (List<Contribution> g : groups.values()) {
+        for (List<Contribution> g : groups) {
             ContributionBatch b = new ContributionBatch();
             b.scopeType = g.get(0).scopeType();
             b.scopeId = g.get(0).scopeId();
