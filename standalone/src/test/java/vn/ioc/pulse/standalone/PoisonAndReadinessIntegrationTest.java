@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,9 +44,7 @@ class PoisonAndReadinessIntegrationTest {
 
     @BeforeAll
     static void startSystem() throws Exception {
-        system = Standalone.start(StandaloneConfig.fromEnv(Map.of(
-                "IOC_DASHBOARD_PORT", "0", "IOC_INGEST_PORT", "0",
-                "IOC_SIMULATOR", "off", "IOC_LIVE_CLOCK", "off", "IOC_CHECKPOINT_INTERVAL_MS", "1000")));
+        system = QuietSystem.start();
     }
 
     @AfterAll

@@ -14,7 +14,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -34,9 +33,7 @@ class WallLiveBrowserIntegrationTest {
     @BeforeAll
     static void startSystem() throws Exception {
         Browser.assumeInstalled();
-        system = Standalone.start(StandaloneConfig.fromEnv(Map.of(
-                "IOC_DASHBOARD_PORT", "0", "IOC_INGEST_PORT", "0",
-                "IOC_SIMULATOR", "off", "IOC_LIVE_CLOCK", "off", "IOC_CHECKPOINT_INTERVAL_MS", "1000")));
+        system = QuietSystem.start();
     }
 
     @AfterAll

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -36,14 +35,7 @@ class HeartbeatHarnessTest {
     }
 
     void send(Measure m, long at, long weight) throws Exception {
-        ContributionBatch b = new ContributionBatch();
-        b.scopeType = "province";
-        b.scopeId = "SL";
-        b.measures = new int[] {m.ordinal()};
-        b.positions = new long[] {at};
-        b.validFroms = new long[] {at};
-        b.weights = new long[] {weight};
-        h.processElement(new StreamRecord<>(b, at));
+        SeqHarnessTest.sendToProvince(h, m, at, weight);
     }
 
     @Test

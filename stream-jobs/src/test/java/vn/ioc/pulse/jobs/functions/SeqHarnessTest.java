@@ -71,6 +71,19 @@ class SeqHarnessTest {
         return out;
     }
 
+    /** One contribution of {@code weight} to province/SL at {@code at}, valid from then. */
+    static void sendToProvince(KeyedOneInputStreamOperatorTestHarness<String, ContributionBatch, KpiValue> h, Measure m,
+                               long at, long weight) throws Exception {
+        ContributionBatch b = new ContributionBatch();
+        b.scopeType = "province";
+        b.scopeId = "SL";
+        b.measures = new int[] {m.ordinal()};
+        b.positions = new long[] {at};
+        b.validFroms = new long[] {at};
+        b.weights = new long[] {weight};
+        h.processElement(new StreamRecord<>(b, at));
+    }
+
     @Nested
     @DisplayName("scope-kpis")
     class Scopes {
@@ -86,14 +99,7 @@ class SeqHarnessTest {
         /** One contribution of weight 1 to province/SL at {@code at}, valid from then. */
         void send(KeyedOneInputStreamOperatorTestHarness<String, ContributionBatch, KpiValue> h, Measure m, long at)
                 throws Exception {
-            ContributionBatch b = new ContributionBatch();
-            b.scopeType = "province";
-            b.scopeId = "SL";
-            b.measures = new int[] {m.ordinal()};
-            b.positions = new long[] {at};
-            b.validFroms = new long[] {at};
-            b.weights = new long[] {1};
-            h.processElement(new StreamRecord<>(b, at));
+            sendToProvince(h, m, at, 1);
         }
 
         @Test
