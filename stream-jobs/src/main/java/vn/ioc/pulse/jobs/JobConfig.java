@@ -10,8 +10,8 @@ import java.util.Map;
  * no history sink], {@code IOC_INFLUX_DB} [ioc], {@code IOC_INFLUX_TOKEN} [none], {@code IOC_CHECKPOINT_DIR}
  * [file:// java.io.tmpdir/ioc-checkpoints], {@code IOC_CHECKPOINT_INTERVAL_MS} [10000], {@code IOC_OUT_OF_ORDERNESS_MS} [2000],
  * {@code IOC_SOURCE_IDLENESS_MS} [30000], {@code IOC_PARALLELISM} [2], {@code IOC_SOURCE_PARALLELISM} [0: the job's parallelism],
- * {@code IOC_RETENTION_DAYS} [35: how long an ended dossier, answered feedback or payment id is kept after its last
- * event, i.e. how late an event may still change it], {@code IOC_CALENDAR_FILE} [the shipped Vietnamese
+ * {@code IOC_RETENTION_DAYS} [35: how long a dossier that is not open keeps its full input list after its last
+ * event before it is compacted; payment ids and feedback items are kept for ever], {@code IOC_CALENDAR_FILE} [the shipped Vietnamese
  * civil-service calendar], {@code IOC_KPI_CATALOG_FILE} [the shipped KPI catalogue with default thresholds],
  * {@code IOC_CATCHUP_PUBLISH_MS} [1000: while the event-time clock is more than a minute behind the wall clock
  * (replaying history), each scope publishes at most once per this many ms of processing time; 0 = at every step],

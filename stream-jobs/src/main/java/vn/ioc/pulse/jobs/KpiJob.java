@@ -90,14 +90,14 @@ public final class KpiJob {
                         || s.type() == ServiceEvent.Type.PAYMENT_FAILED)
                 .name("payments").uid("payments-filter")
                 .keyBy(ServiceEvent::eventId)
-                .process(new PaymentProcessor(province, retention), TypeInformation.of(ContributionBatch.class))
+                .process(new PaymentProcessor(province), TypeInformation.of(ContributionBatch.class))
                 .name("payment-dedup").uid("payment-dedup");
         SingleOutputStreamOperator<ContributionBatch> fromFeedback = service
                 .filter(s -> s.feedbackId() != null && (s.type() == ServiceEvent.Type.FEEDBACK_RECEIVED
                         || s.type() == ServiceEvent.Type.FEEDBACK_ANSWERED))
                 .name("feedback").uid("feedback-filter")
                 .keyBy(ServiceEvent::feedbackId)
-                .process(new FeedbackProcessor(new FeedbackRules(calendar, province), retention),
+                .process(new FeedbackProcessor(new FeedbackRules(calendar, province)),
                         TypeInformation.of(ContributionBatch.class))
                 .name("feedback-state").uid("feedback-state");
 

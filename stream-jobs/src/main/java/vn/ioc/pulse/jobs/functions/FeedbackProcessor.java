@@ -9,26 +9,25 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import vn.ioc.pulse.jobs.records.ContributionBatch;
-import vn.ioc.pulse.jobs.rules.EventTime;
 import vn.ioc.pulse.jobs.rules.FeedbackRules;
 import vn.ioc.pulse.model.ServiceEvent;
 
 /**
  * Keyed by feedback_id: keeps the item's distinct events and emits the difference of its contributions
- * ({@link FeedbackRules}) when a new one arrives; forgotten {@code retentionMs} of event time after the answer.
+ * ({@link FeedbackRules}) when a new one arrives. Items are kept for ever (a few hundred bytes each; PAKN volumes are
+ * small): DOMAIN.md §7 — no clean-up may change a KPI for events that arrive in event-time order, and a forgotten
+ * answered item was reopened by a later receipt.
  * An event whose rules fail goes to the dead letter and leaves the item's state as it was.
  */
 public class FeedbackProcessor extends KeyedProcessFunction<String, ServiceEvent, ContributionBatch> {
     static final String OPERATOR = "feedback-state";
 
     private final FeedbackRules rules;
-    private final long retentionMs;
     private transient ListState<ServiceEvent> events;
     private transient RecordFailures failures;
 
-    public FeedbackProcessor(FeedbackRules rules, long retentionMs) {
+    public FeedbackProcessor(FeedbackRules rules) {
         this.rules = rules;
-        this.retentionMs = retentionMs;
     }
 
     @Override
@@ -50,7 +49,6 @@ public class FeedbackProcessor extends KeyedProcessFunction<String, ServiceEvent
             old.add(s);
         }
         List<ContributionBatch> batches;
-        long retentionTimer;
         try {
             for (ServiceEvent s : old) {
                 if (s.eventId().equals(e.eventId())) {
@@ -64,8 +62,6 @@ public class FeedbackProcessor extends KeyedProcessFunction<String, ServiceEvent
             old.sort(FeedbackRules.ORDER);
             updated.sort(FeedbackRules.ORDER);
             batches = DossierProcessor.differenceBatches(rules.contributions(old), rules.contributions(updated));
-            long settled = FeedbackRules.settledAt(updated);
-            retentionTimer = settled == Long.MAX_VALUE ? Long.MIN_VALUE : EventTime.plus(settled, retentionMs);
         } catch (RuntimeException ex) {
             ctx.output(RouteEvents.DEAD_LETTER, failures.failed(ctx.getCurrentKey(), e.eventId(), e, ex));
             return;
@@ -74,28 +70,11 @@ public class FeedbackProcessor extends KeyedProcessFunction<String, ServiceEvent
         for (ContributionBatch b : batches) {
             out.collect(b);
         }
-        if (retentionTimer != Long.MIN_VALUE) {
-            ctx.timerService().registerEventTimeTimer(retentionTimer);
-        }
     }
 
+    /** Timers of checkpoints written when answered items were forgotten after a retention: items are now kept. */
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ContributionBatch> out) throws Exception {
-        List<ServiceEvent> all = new ArrayList<>();
-        events.get().forEach(all::add);
-        boolean forget;
-        try {
-            all.sort(FeedbackRules.ORDER);
-            long settled = FeedbackRules.settledAt(all);
-            forget = settled != Long.MAX_VALUE && EventTime.plus(settled, retentionMs) <= timestamp;
-        } catch (RuntimeException ex) {
-            // the state is left as it is (kept, not forgotten)
-            ctx.output(RouteEvents.DEAD_LETTER, failures.failed(ctx.getCurrentKey(), null,
-                    "retention timer at " + java.time.Instant.ofEpochMilli(timestamp), ex));
-            return;
-        }
-        if (forget) {
-            events.clear();
-        }
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ContributionBatch> out) {
+        // nothing to forget
     }
 }

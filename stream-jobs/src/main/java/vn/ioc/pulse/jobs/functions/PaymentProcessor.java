@@ -16,20 +16,19 @@ import vn.ioc.pulse.model.ServiceEvent;
 
 /**
  * Keyed by event_id: counts each PAYMENT_SUCCEEDED / PAYMENT_FAILED once (every retry is its own event and counts),
- * at its occurred_at, for the province and the event's own agency and commune. The "seen" mark is kept for
- * {@code retentionMs} of event time.
+ * at its occurred_at, for the province and the event's own agency and commune. The "seen" mark is kept for ever
+ * (one small entry per payment id): DOMAIN.md §7 — the first accepted event with an id wins, and no clean-up may
+ * change a KPI for events that arrive in event-time order; an id forgotten after a retention would count again.
  */
 public class PaymentProcessor extends KeyedProcessFunction<String, ServiceEvent, ContributionBatch> {
     static final String OPERATOR = "payment-dedup";
 
     private final String provinceCode;
-    private final long retentionMs;
     private transient ValueState<Boolean> seen;
     private transient RecordFailures failures;
 
-    public PaymentProcessor(String provinceCode, long retentionMs) {
+    public PaymentProcessor(String provinceCode) {
         this.provinceCode = provinceCode;
-        this.retentionMs = retentionMs;
     }
 
     @Override
@@ -72,12 +71,12 @@ public class PaymentProcessor extends KeyedProcessFunction<String, ServiceEvent,
             return;
         }
         seen.update(true);
-        ctx.timerService().registerEventTimeTimer(EventTime.plus(t, retentionMs));
         batches.forEach(out::collect);
     }
 
+    /** Timers of checkpoints written when ids were forgotten after a retention: the mark is now kept. */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ContributionBatch> out) {
-        seen.clear();
+        // nothing to forget
     }
 }

@@ -15,7 +15,6 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import vn.ioc.pulse.jobs.records.Contribution;
 import vn.ioc.pulse.jobs.records.ContributionBatch;
@@ -75,7 +74,7 @@ class FeedbackProcessorHarnessTest {
 
     KeyedOneInputStreamOperatorTestHarness<String, ServiceEvent, ContributionBatch> harness() throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new FeedbackProcessor(new FeedbackRules(CAL, "SL"), RETENTION)),
+                new KeyedProcessOperator<>(new FeedbackProcessor(new FeedbackRules(CAL, "SL"))),
                 ServiceEvent::feedbackId, Types.STRING);
         opened.add(h);
         h.open();
@@ -160,8 +159,8 @@ class FeedbackProcessorHarnessTest {
                 .add(Measure.FEEDBACK_OPEN_ON_TIME, RECEIVED_AT, 1).add(Measure.FEEDBACK_OPEN_ON_TIME, ANSWER_EARLY, -1)
                 .add(Measure.FEEDBACK_ANSWERED, ANSWER_EARLY, 1)
                 .add(Measure.FEEDBACK_ANSWERED_ON_TIME, ANSWER_EARLY, 1).map);
-        // answered: one retention timer at the answer + 35 d
-        assertThat(h.numEventTimeTimers()).isEqualTo(1);
+        // answered, and kept for ever: no timer
+        assertThat(h.numEventTimeTimers()).isZero();
     }
 
     @Test
@@ -314,58 +313,20 @@ class FeedbackProcessorHarnessTest {
     // ---------------------------------------------------------------------------------------------------- retention
 
     @Test
-    @DisplayName("an answered item is forgotten at answer + 35 d; afterwards an exact resend of its answer counts nowhere, of its receipt reopens it (documented bound)")
-    void retentionOfAnsweredItems() throws Exception {
+    @DisplayName("an answered item is never forgotten (DOMAIN §7): months later, resends of its receipt or answer change nothing")
+    void answeredItemsAreKept() throws Exception {
         var h = harness();
         sendAll(h, received("f1", "r1", RECEIVED_AT), answered("f1", "a1", ANSWER_EARLY));
-        // Tue 3/3 10:00 + 35 d = Tue 7/4/2026 10:00 (3/3 + 28 d = 31/3, + 7 d = 7/4)
-        long forgetAt = ANSWER_EARLY + RETENTION;
-        assertThat(forgetAt).isEqualTo(ms("2026-04-07T10:00"));
-        h.processWatermark(forgetAt - 1);
-        assertThat(h.numKeyedStateEntries()).as("kept until the timer").isEqualTo(1);
-        assertThat(send(h, received("f1", "r1", RECEIVED_AT))).as("still deduplicated").isEmpty();
-        h.processWatermark(forgetAt);
-        assertThat(h.numKeyedStateEntries()).isZero();
-        assertThat(h.extractOutputValues()).as("forgetting emits nothing").isEmpty();
-        // an answer alone is no item: nothing
+        // Tue 3/3 10:00 + 35 d = Tue 7/4 10:00: the old retention instant; a year later the item is still there
+        h.processWatermark(ms("2027-03-03T10:00"));
+        assertThat(h.numKeyedStateEntries()).as("kept").isEqualTo(1);
+        assertThat(h.extractOutputValues()).as("time passing emits nothing").isEmpty();
+        // exact resends, 1 year out of event-time order: duplicates
+        assertThat(send(h, received("f1", "r1", RECEIVED_AT))).isEmpty();
         assertThat(send(h, answered("f1", "a1", ANSWER_EARLY))).isEmpty();
-        // ... but it is kept in the (emptied) state. The documented bound (class Javadoc, docs/architecture.md "State
-        // hygiene": answered feedback items are kept for deduplication IOC_RETENTION_DAYS after their answer): the
-        // receipt resent 35 days late is not recognised as a duplicate; with the resent answer a1 it forms the item
-        // again, state {r1, a1} → the on-time contributions of answeredOnTime once more (so the item is counted twice
-        // in windows still holding Tue 3/3 10:00, e.g. ytd)
-        List<Contribution> reopened = send(h, received("f1", "r1", RECEIVED_AT));
-        assertThat(net(reopened)).isEqualTo(new Expect()
-                .add(Measure.FEEDBACK_OPEN, RECEIVED_AT, 1).add(Measure.FEEDBACK_OPEN, ANSWER_EARLY, -1)
-                .add(Measure.FEEDBACK_OPEN_ON_TIME, RECEIVED_AT, 1).add(Measure.FEEDBACK_OPEN_ON_TIME, ANSWER_EARLY, -1)
-                .add(Measure.FEEDBACK_ANSWERED, ANSWER_EARLY, 1)
-                .add(Measure.FEEDBACK_ANSWERED_ON_TIME, ANSWER_EARLY, 1).map);
     }
 
     @Test
-    @DisplayName("after the retention, an exact resend of the receipt alone reopens the item for ever (documented bound)")
-    void resentReceiptAfterRetentionReopens() throws Exception {
-        var h = harness();
-        sendAll(h, received("f1", "r1", RECEIVED_AT), answered("f1", "a1", ANSWER_EARLY));
-        h.processWatermark(ANSWER_EARLY + RETENTION);
-        assertThat(h.numKeyedStateEntries()).isZero();
-        // the receipt resent 35+ days late (out of event-time order, so DOMAIN §7's "no clean-up may change a KPI for
-        // events that arrive in event-time order" does not cover it; the bound is documented): open again from Mon
-        // 2/3 09:00 with no answer — open for ever, on time only up to the deadline (long past)
-        assertThat(net(send(h, received("f1", "r1", RECEIVED_AT)))).isEqualTo(new Expect()
-                .add(Measure.FEEDBACK_OPEN, RECEIVED_AT, 1)
-                .add(Measure.FEEDBACK_OPEN_ON_TIME, RECEIVED_AT, 1)
-                .add(Measure.FEEDBACK_OPEN_ON_TIME, DEADLINE + 1, -1).map);
-    }
-
-    @Test
-    @Disabled("reason: DOMAIN.md §7 (Events: \"no retention or clean-up may change a KPI for events that arrive in"
-            + " event-time order\"; feedback_on_time_ratio: the item's receipt is its FEEDBACK_RECEIVED, answered by the"
-            + " first FEEDBACK_ANSWERED) — expected no contribution from a second, in-order FEEDBACK_RECEIVED of an item"
-            + " answered 35 days ago (before the retention it emits none), got FEEDBACK_OPEN +1 and FEEDBACK_OPEN_ON_TIME"
-            + " +1 at Wed 8/4 09:00 (OPEN_ON_TIME −1 at Mon 4/5 17:00:00.001, 15 working days later past 27/4, 30/4, 1/5)"
-            + " per scope: the forgotten item is reopened as a new open"
-            + " item, raising feedback_on_time_ratio's live terms")
     @DisplayName("an in-order second receipt after the retention changes nothing, as it does before the retention (DOMAIN §7)")
     void secondReceiptAfterRetentionInOrder() throws Exception {
         long secondReceipt = ms("2026-04-08T09:00");

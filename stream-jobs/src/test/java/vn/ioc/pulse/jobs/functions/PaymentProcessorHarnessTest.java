@@ -16,7 +16,6 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import vn.ioc.pulse.jobs.records.Contribution;
 import vn.ioc.pulse.jobs.records.ContributionBatch;
@@ -27,8 +26,8 @@ import vn.ioc.pulse.model.ServiceEvent;
  * {@link PaymentProcessor} (operator {@code payment-dedup}, keyed by event_id) in Flink's keyed test harness, with
  * expectations taken from DOMAIN.md §3 ({@code payment_success_ratio} = SUCCEEDED ÷ (SUCCEEDED + FAILED) in W, every
  * retry counts, INITIATED not in the ratio) and §7 (scopes province, agency, commune from the event's own fields;
- * positioned at {@code occurred_at}; one event_id namespace, the first accepted event wins). Retention 35 days as in
- * the job's default ({@code IOC_RETENTION_DAYS}). All times Vietnam +07:00; Mon 2/3/2026 09:00 +07:00 = 02:00Z =
+ * positioned at {@code occurred_at}; one event_id namespace, the first accepted event wins — for ever: no retention
+ * may change a KPI for an in-order event). All times Vietnam +07:00; Mon 2/3/2026 09:00 +07:00 = 02:00Z =
  * 1_772_416_800_000 ms.
  */
 @DisplayName("PaymentProcessor harness: payment results counted once per event_id, per scope, at occurred_at")
@@ -54,7 +53,7 @@ class PaymentProcessorHarnessTest {
 
     @BeforeEach
     void open() throws Exception {
-        fn = new PaymentProcessor("SL", RETENTION);
+        fn = new PaymentProcessor("SL");
         h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), ServiceEvent::eventId,
                 Types.STRING);
         h.open();
@@ -108,8 +107,8 @@ class PaymentProcessorHarnessTest {
                 c("province", "SL", Measure.PAYMENT_SUCCEEDED, MON_9),
                 c("agency", "STP", Measure.PAYMENT_SUCCEEDED, MON_9),
                 c("commune", "14107", Measure.PAYMENT_SUCCEEDED, MON_9));
-        // one retention timer at 09:00 + 35 d, and the "seen" mark
-        assertThat(h.numEventTimeTimers()).isEqualTo(1);
+        // the "seen" mark, kept for ever: no timer
+        assertThat(h.numEventTimeTimers()).isZero();
         assertThat(h.numKeyedStateEntries()).isEqualTo(1);
     }
 
@@ -191,42 +190,20 @@ class PaymentProcessorHarnessTest {
     }
 
     @Test
-    @DisplayName("the seen mark lives until occurred_at + 35 d: a resend at +35 d − 1 ms is ignored; after the timer the exact resend counts again (documented bound)")
-    void retentionBound() throws Exception {
+    @DisplayName("the seen mark is kept for ever (DOMAIN §7): a year later the exact resend is still a duplicate, no timer is kept")
+    void seenMarkKept() throws Exception {
         send(payment("p1", ServiceEvent.Type.PAYMENT_SUCCEEDED, MON_9, "STP", null));
-        long expiry = MON_9 + RETENTION;
-        // 09:00 Mon 2/3 + 35 d = 09:00 Mon 6/4/2026 (+07:00): 2/3 + 29 d = 31/3, + 6 d = 6/4
-        assertThat(expiry).isEqualTo(ms("2026-04-06T09:00"));
-        h.processWatermark(expiry - 1);
-        assertThat(h.numEventTimeTimers()).as("timer not yet fired").isEqualTo(1);
-        assertThat(send(payment("p1", ServiceEvent.Type.PAYMENT_SUCCEEDED, MON_9, "STP", null))).isEmpty();
-        // watermark reaches 09:00 + 35 d: the timer fires and clears the mark
-        h.processWatermark(expiry);
-        assertThat(h.numEventTimeTimers()).isZero();
-        assertThat(h.numKeyedStateEntries()).isZero();
-        assertThat(h.extractOutputValues()).as("the timer emits nothing").isEmpty();
-        // The class Javadoc and docs/architecture.md ("payment ids are kept for deduplication IOC_RETENTION_DAYS")
-        // document the bound, which DOMAIN §7 allows ("what is bounded and for how long is documented"): the exact
-        // resend, 35 days out of event-time order, is counted again at its own occurred_at (Mon 2/3 09:00). No
-        // published KPI can change: payment_success_ratio has windows 1h and 24h only, (now − L, now], and
-        // 09:00 Mon 2/3 ≤ now − 24 h = 09:00 Sun 5/4.
-        assertThat(flat(send(payment("p1", ServiceEvent.Type.PAYMENT_SUCCEEDED, MON_9, "STP", null))))
-                .containsExactlyInAnyOrder(c("province", "SL", Measure.PAYMENT_SUCCEEDED, MON_9),
-                        c("agency", "STP", Measure.PAYMENT_SUCCEEDED, MON_9));
-        // and the mark is set again, with a timer at 09:00 Mon 2/3 + 35 d = the current watermark (fires next step)
+        assertThat(h.numEventTimeTimers()).as("nothing to forget, no timer").isZero();
+        h.processWatermark(ms("2027-03-02T09:00"));
         assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(send(payment("p1", ServiceEvent.Type.PAYMENT_SUCCEEDED, MON_9, "STP", null))).isEmpty();
     }
 
     @Test
-    @Disabled("reason: DOMAIN.md §7 (Events: \"the first accepted event with an id wins and later ones are duplicates"
-            + " even if they differ\"; \"no retention or clean-up may change a KPI for events that arrive in event-time"
-            + " order\") — expected no contribution for an in-order event reusing a forgotten event_id, got"
-            + " PAYMENT_FAILED +1 at province/SL (and agency/STP) at Mon 6/4 10:00, i.e. payment_success_ratio 1h/24h"
-            + " change; the code forgets the id after IOC_RETENTION_DAYS (documented in docs/architecture.md)")
-    @DisplayName("an event in event-time order reusing the event_id of a payment forgotten after the retention is still a duplicate (DOMAIN §7)")
+    @DisplayName("an event in event-time order reusing the event_id of a payment 35 days old is still a duplicate (DOMAIN §7)")
     void reusedIdAfterRetentionInOrder() throws Exception {
         send(payment("p1", ServiceEvent.Type.PAYMENT_SUCCEEDED, MON_9, "STP", null));
-        // clock at 09:00 Mon 6/4 = 09:00 Mon 2/3 + 35 d: the seen mark is gone
+        // clock at 09:00 Mon 6/4 = 09:00 Mon 2/3 + 35 d (the old retention: the mark used to be gone here)
         h.processWatermark(MON_9 + RETENTION);
         // an event dated 10:00 Mon 6/4 (after the watermark: in event-time order) with the same id but other content
         long at = ms("2026-04-06T10:00");

@@ -310,7 +310,7 @@ class PoisonRecordHarnessTest {
         FeedbackProcessor fn;
 
         KeyedOneInputStreamOperatorTestHarness<String, ServiceEvent, ContributionBatch> open() throws Exception {
-            fn = new FeedbackProcessor(new FeedbackRules(CAL, "SL"), RETENTION);
+            fn = new FeedbackProcessor(new FeedbackRules(CAL, "SL"));
             return harness(fn, ServiceEvent::feedbackId);
         }
 
@@ -366,7 +366,7 @@ class PoisonRecordHarnessTest {
                     new Contribution("province", "SL", Measure.FEEDBACK_OPEN, tue10, tue10, -1),
                     new Contribution("province", "SL", Measure.FEEDBACK_ANSWERED, tue10, tue10, 1),
                     new Contribution("province", "SL", Measure.FEEDBACK_ANSWERED_ON_TIME, tue10, tue10, 1));
-            var clean = harness(new FeedbackProcessor(new FeedbackRules(CAL, "SL"), RETENTION), ServiceEvent::feedbackId);
+            var clean = harness(new FeedbackProcessor(new FeedbackRules(CAL, "SL")), ServiceEvent::feedbackId);
             run(clean, feedback("r", ServiceEvent.Type.FEEDBACK_RECEIVED, MON_9));
             assertThat(out).containsExactlyInAnyOrderElementsOf(
                     run(clean, feedback("a", ServiceEvent.Type.FEEDBACK_ANSWERED, TUE_10)));
@@ -383,7 +383,7 @@ class PoisonRecordHarnessTest {
         @Test
         @DisplayName("a poison payment is not marked as seen: the corrected resend with the same event_id counts")
         void poisonNotSeen() throws Exception {
-            PaymentProcessor fn = new PaymentProcessor("SL", RETENTION);
+            PaymentProcessor fn = new PaymentProcessor("SL");
             var h = harness(fn, ServiceEvent::eventId);
             ServiceEvent poison = new ServiceEvent("pay1", ServiceEvent.Type.PAYMENT_SUCCEEDED, Instant.MAX, null,
                     null, null, "STP", null, null, null, null, null, 10_000L, null, null);
