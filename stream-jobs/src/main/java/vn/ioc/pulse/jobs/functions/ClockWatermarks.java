@@ -10,7 +10,8 @@ import vn.ioc.pulse.jobs.rules.EventTime;
 
 /**
  * The event-time clock (DOMAIN.md §2 rule 8): the watermark is the later of (newest event time − allowed
- * out-of-orderness) and the newest clock tick. A tick at T says "now is T", so it moves the clock to exactly T at
+ * out-of-orderness − 1 ms, Flink's bounded-out-of-orderness convention: an event exactly that much older is still on
+ * time) and the newest clock tick. A tick at T says "now is T", so it moves the clock to exactly T at
  * once; events later than a tick are still counted (as late events they revise the values from then on). The
  * watermark never moves backwards. Events and ticks dated outside {@link EventTime}'s range (e.g. year 9999) are
  * ignored here: one absurd record must not move the clock of every dossier.

@@ -77,9 +77,7 @@ public class DossierProcessor extends KeyedProcessFunction<String, DossierInput,
             updated.sort(DossierRules.INPUT_ORDER);
             // only what the new event can change: the segments from its instant on (DossierRules.contributionsFrom)
             long from = EventTime.millis(input.at(), "occurred_at");
-            List<Contribution> diff = rules.differenceFrom(old, updated, from);
-            checkRange(diff);
-            batches = ContributionBatch.byScope(diff);
+            batches = batches(rules.differenceFrom(old, updated, from));
             retentionTimer = stillOpen(updated) ? Long.MIN_VALUE
                     : EventTime.plus(EventTime.saturatedMillis(updated.get(updated.size() - 1).at()), retentionMs);
         } catch (RuntimeException ex) {
@@ -172,14 +170,17 @@ public class DossierProcessor extends KeyedProcessFunction<String, DossierInput,
      */
     static List<ContributionBatch> differenceBatches(List<Contribution> before, List<Contribution> after) {
         List<Contribution> diff = new ArrayList<>();
-        difference(before, after, diff::add);
-        checkRange(diff);
-        return ContributionBatch.byScope(diff);
+        DossierRules.difference(before, after, diff::add);
+        return batches(diff);
     }
 
-    /** new − old as signed contributions (a multiset difference), retractions first. */
-    static void difference(List<Contribution> before, List<Contribution> after,
-                           java.util.function.Consumer<Contribution> out) {
-        DossierRules.difference(before, after, out);
+    /**
+     * A difference as batches, one per scope, after checking every contribution's range ({@link #checkRange}).
+     *
+     * @throws IllegalArgumentException if a contribution lies outside the job's range
+     */
+    static List<ContributionBatch> batches(List<Contribution> diff) {
+        checkRange(diff);
+        return ContributionBatch.byScope(diff);
     }
 }

@@ -155,7 +155,8 @@ public class ScopeAggregator extends KeyedProcessFunction<String, ContributionBa
         }
         s.advance(now);
         long wall = ctx.timerService().currentProcessingTime();
-        boolean catchingUp = catchUpPublishMs > 0 && now < wall - CATCH_UP_LAG_MS;
+        boolean live = now >= wall - CATCH_UP_LAG_MS;
+        boolean catchingUp = catchUpPublishMs > 0 && !live;
         if (!flush && catchingUp && wall - s.lastPublishedWall < catchUpPublishMs) {
             // catching up: keep the sums moving, publish the latest state once the interval is over
             s.unpublished = true;
@@ -172,14 +173,15 @@ public class ScopeAggregator extends KeyedProcessFunction<String, ContributionBa
         String key = ctx.getCurrentKey();
         int slash = key.indexOf('/');
         String scopeType = key.substring(0, slash);
-        List<KpiValue> changed = s.changedValues(scopeType, key.substring(slash + 1), formulas, status,
-                Instant.ofEpochMilli(wall), !catchingUp);
+        String scopeId = key.substring(slash + 1);
+        List<KpiValue> changed = s.changedValues(scopeType, scopeId, formulas, status, Instant.ofEpochMilli(wall),
+                !catchingUp);
         for (KpiValue v : changed) {
             out.collect(v);
         }
-        if (heartbeatMs > 0 && "province".equals(scopeType) && now >= wall - CATCH_UP_LAG_MS) {
+        if (heartbeatMs > 0 && "province".equals(scopeType) && live) {
             if (changed.isEmpty() && !flush && timestamp % heartbeatMs == 0) {
-                KpiValue beat = s.heartbeat(scopeType, key.substring(slash + 1), formulas, HEARTBEAT_KPI, status,
+                KpiValue beat = s.heartbeat(scopeType, scopeId, formulas, HEARTBEAT_KPI, status,
                         Instant.ofEpochMilli(wall));
                 if (beat != null) {
                     out.collect(beat);

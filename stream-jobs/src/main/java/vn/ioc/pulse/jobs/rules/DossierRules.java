@@ -120,11 +120,15 @@ public final class DossierRules implements Serializable {
     /** The pseudo-scope of the scope-free computation ({@link #differenceFrom}). */
     private static final String[] ANY_SCOPE = {"", ""};
 
+    /** A scope a segment counts in, compared by value ({@link #differenceFrom}). */
+    private record ScopeName(String type, String id) {
+    }
+
     /**
      * {@link #contributionsFrom}; with {@code scopesSeen} non-null, scope-free: every fact once under one pseudo-scope
      * (procedure filter not applied), and the scopes of each segment appended to {@code scopesSeen}.
      */
-    private List<Contribution> suffix(List<DossierInput> inputs, long from, List<List<String>> scopesSeen) {
+    private List<Contribution> suffix(List<DossierInput> inputs, long from, List<List<ScopeName>> scopesSeen) {
         Segments segments = new Segments();
         Segments.forEachInstant(inputs, in -> EventTime.millis(in.at(), "occurred_at"), (known, segmentStart, end) -> {
             if (end <= from) {
@@ -136,9 +140,9 @@ public final class DossierRules implements Serializable {
             // scope attributes as known at this instant: a later event cannot move past contributions
             List<String[]> scopes = scopes(known);
             if (scopesSeen != null) {
-                List<String> names = new ArrayList<>(scopes.size());
+                List<ScopeName> names = new ArrayList<>(scopes.size());
                 for (String[] sc : scopes) {
-                    names.add(sc[0] + "/" + sc[1]);
+                    names.add(new ScopeName(sc[0], sc[1]));
                 }
                 scopesSeen.add(names);
                 scopes = List.<String[]>of(ANY_SCOPE);
@@ -167,31 +171,28 @@ public final class DossierRules implements Serializable {
      * scopes (the procedure scope takes only its measures): a sixth of the work. Otherwise it compares scope by scope.
      */
     public List<Contribution> differenceFrom(List<DossierInput> old, List<DossierInput> updated, long from) {
-        List<List<String>> seen = new ArrayList<>();
+        List<List<ScopeName>> seen = new ArrayList<>();
         List<Contribution> before = suffix(old, from, seen);
         List<Contribution> after = suffix(updated, from, seen);
         List<Contribution> out = new ArrayList<>();
-        boolean sameScopes = true;
-        for (List<String> s : seen) {
-            sameScopes &= s.equals(seen.get(0));
-        }
-        if (!sameScopes) {
-            difference(contributionsFrom(old, from), contributionsFrom(updated, from), out::add);
-            return out;
-        }
         if (seen.isEmpty()) {
-            return out;
+            return out; // no segment from `from` on: nothing can differ
+        }
+        for (List<ScopeName> s : seen) {
+            if (!s.equals(seen.get(0))) {
+                // the scopes changed between segments (an event carrying them before the RECEIVED): scope by scope
+                difference(contributionsFrom(old, from), contributionsFrom(updated, from), out::add);
+                return out;
+            }
         }
         List<Contribution> diff = new ArrayList<>();
         difference(before, after, diff::add);
-        for (String name : seen.get(0)) {
-            int slash = name.indexOf('/');
-            String type = name.substring(0, slash);
-            String id = name.substring(slash + 1);
-            boolean procedure = "procedure".equals(type);
+        for (ScopeName scope : seen.get(0)) {
+            boolean procedure = "procedure".equals(scope.type());
             for (Contribution c : diff) {
                 if (!procedure || c.measure().procedureScope) {
-                    out.add(new Contribution(type, id, c.measure(), c.position(), c.validFrom(), c.weight()));
+                    out.add(new Contribution(scope.type(), scope.id(), c.measure(), c.position(), c.validFrom(),
+                            c.weight()));
                 }
             }
         }

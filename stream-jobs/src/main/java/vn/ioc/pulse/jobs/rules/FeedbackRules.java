@@ -119,10 +119,4 @@ public final class FeedbackRules implements Serializable {
         }
         return scopes;
     }
-
-    /** The instant (ms) after which an item with these events no longer changes: its answer, or MAX if open. */
-    public static long settledAt(List<ServiceEvent> sorted) {
-        ServiceEvent a = answer(sorted);
-        return a == null ? Long.MAX_VALUE : EventTime.saturatedMillis(a.occurredAt());
-    }
 }

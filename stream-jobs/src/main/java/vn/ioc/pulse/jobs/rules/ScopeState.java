@@ -188,16 +188,10 @@ public final class ScopeState {
                 long den = f.ratio() ? f.denominator(this, w) : 0;
                 String key = f.kpi() + "/" + w.id;
                 long[] last = published.get(key);
-                if (last == null) {
-                    last = new long[] {num, den, 0};
-                    published.put(key, last);
-                } else if (last[0] == num && last[1] == den) {
+                if (last != null && last[0] == num && last[1] == den) {
                     continue;
                 }
-                last[0] = num;
-                last[1] = den;
-                last[2]++; // the key's live seq
-                out.add(value(f, scopeType, scopeId, w, num, den, status, asOf, computedAt, 0, last[2]));
+                out.add(publish(f, scopeType, scopeId, w, num, den, status, computedAt));
             }
         }
         if (withRevisions) {
@@ -230,13 +224,18 @@ public final class ScopeState {
         if (chosen == null) {
             return null;
         }
-        long num = chosen.numerator(this, live);
-        long den = chosen.ratio() ? chosen.denominator(this, live) : 0;
-        long[] last = published.computeIfAbsent(chosen.kpi() + "/" + live.id, k -> new long[3]);
+        return publish(chosen, scopeType, scopeId, live, chosen.numerator(this, live),
+                chosen.ratio() ? chosen.denominator(this, live) : 0, status, computedAt);
+    }
+
+    /** Records {@code num/den} as the last published value of {@code kpi/window}, with the key's next live seq. */
+    private KpiValue publish(KpiFormula f, String scopeType, String scopeId, KpiWindow w, long num, long den,
+                             StatusRule status, Instant computedAt) {
+        long[] last = published.computeIfAbsent(f.kpi() + "/" + w.id, k -> new long[3]);
         last[0] = num;
         last[1] = den;
-        last[2]++;
-        return value(chosen, scopeType, scopeId, live, num, den, status, asOf, computedAt, 0, last[2]);
+        last[2]++; // the key's live seq
+        return value(f, scopeType, scopeId, w, num, den, status, asOf, computedAt, 0, last[2]);
     }
 
     private static KpiValue value(KpiFormula f, String scopeType, String scopeId, KpiWindow w, long num, long den,
