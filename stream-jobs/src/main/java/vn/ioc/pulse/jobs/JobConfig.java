@@ -17,13 +17,24 @@ import java.util.Map;
  * (replaying history), each scope publishes at most once per this many ms of processing time; 0 = at every step],
  * {@code IOC_KPI_HEARTBEAT_S} [60: while live, when nothing of the province changed for a minute of event time the
  * job publishes the province's backlog again with the new as_of, so readers can tell "quiet" from "stalled"
- * (docs/architecture.md, "Heartbeat"); 0 = off].
+ * (docs/architecture.md, "Heartbeat"); 0 = off], {@code IOC_ALERT_RULES_FILE} [the shipped alert rules,
+ * docs/alerting.md].
  */
 public record JobConfig(String kafkaBootstrap, String provinceCode, String influxUrl, String influxDb,
                         String influxToken, String checkpointDir, long checkpointIntervalMs, Duration outOfOrderness,
                         Duration sourceIdleness, int parallelism, int sourceParallelism,
                         Duration retention, String calendarFile, String catalogFile, long catchUpPublishMs,
-                        long heartbeatMs) implements Serializable {
+                        long heartbeatMs, String alertRulesFile) implements Serializable {
+
+    /** Without an alert rules file: the shipped rules. */
+    public JobConfig(String kafkaBootstrap, String provinceCode, String influxUrl, String influxDb,
+                     String influxToken, String checkpointDir, long checkpointIntervalMs, Duration outOfOrderness,
+                     Duration sourceIdleness, int parallelism, int sourceParallelism, Duration retention,
+                     String calendarFile, String catalogFile, long catchUpPublishMs, long heartbeatMs) {
+        this(kafkaBootstrap, provinceCode, influxUrl, influxDb, influxToken, checkpointDir, checkpointIntervalMs,
+                outOfOrderness, sourceIdleness, parallelism, sourceParallelism, retention, calendarFile, catalogFile,
+                catchUpPublishMs, heartbeatMs, null);
+    }
 
     public static JobConfig fromEnv(Map<String, String> env) {
         return new JobConfig(
@@ -42,7 +53,8 @@ public record JobConfig(String kafkaBootstrap, String provinceCode, String influ
                 blankToNull(env.get("IOC_CALENDAR_FILE")),
                 blankToNull(env.get("IOC_KPI_CATALOG_FILE")),
                 Long.parseLong(env.getOrDefault("IOC_CATCHUP_PUBLISH_MS", "1000")),
-                1000 * Long.parseLong(env.getOrDefault("IOC_KPI_HEARTBEAT_S", "60")));
+                1000 * Long.parseLong(env.getOrDefault("IOC_KPI_HEARTBEAT_S", "60")),
+                blankToNull(env.get("IOC_ALERT_RULES_FILE")));
     }
 
     /** The working-day calendar: the operator's file if configured, else the shipped one. */
@@ -55,6 +67,17 @@ public record JobConfig(String kafkaBootstrap, String provinceCode, String influ
     public vn.ioc.pulse.model.KpiCatalog catalog() {
         return catalogFile == null ? vn.ioc.pulse.model.KpiCatalog.load()
                 : vn.ioc.pulse.model.KpiCatalog.load(java.nio.file.Path.of(catalogFile));
+    }
+
+    /**
+     * The alert rules: the operator's file if configured, else the shipped ones, checked against the KPI catalogue.
+     *
+     * @throws IllegalArgumentException naming the rule and the field when the file is bad (the job does not start)
+     */
+    public vn.ioc.pulse.jobs.rules.AlertRules alertRules() {
+        vn.ioc.pulse.model.KpiCatalog catalog = catalog();
+        return alertRulesFile == null ? vn.ioc.pulse.jobs.rules.AlertRules.load(catalog)
+                : vn.ioc.pulse.jobs.rules.AlertRules.load(java.nio.file.Path.of(alertRulesFile), catalog);
     }
 
     private static String blankToNull(String s) {

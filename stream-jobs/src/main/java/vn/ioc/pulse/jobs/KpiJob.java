@@ -9,20 +9,27 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import vn.ioc.pulse.jobs.functions.AvailabilityProcessor;
+import vn.ioc.pulse.jobs.functions.ComponentDownEvaluator;
+import vn.ioc.pulse.jobs.functions.KpiAlertEvaluator;
+import vn.ioc.pulse.jobs.functions.OverdueAlertEvaluator;
 import vn.ioc.pulse.jobs.functions.ClockWatermarks;
 import vn.ioc.pulse.jobs.functions.DossierProcessor;
 import vn.ioc.pulse.jobs.functions.FeedbackProcessor;
 import vn.ioc.pulse.jobs.functions.PaymentProcessor;
 import vn.ioc.pulse.jobs.functions.RouteEvents;
 import vn.ioc.pulse.jobs.functions.ScopeAggregator;
+import vn.ioc.pulse.jobs.records.AlertEventTypeInfo;
 import vn.ioc.pulse.jobs.records.ContributionBatch;
 import vn.ioc.pulse.jobs.records.DossierInput;
 import vn.ioc.pulse.jobs.records.Envelope;
+import vn.ioc.pulse.jobs.records.OverdueChange;
+import vn.ioc.pulse.jobs.rules.AlertRules;
 import vn.ioc.pulse.jobs.rules.DossierRules;
 import vn.ioc.pulse.jobs.rules.FeedbackRules;
 import vn.ioc.pulse.jobs.rules.KpiFormulas;
 import vn.ioc.pulse.jobs.rules.KpiWindow;
 import vn.ioc.pulse.jobs.rules.ScopeState;
+import vn.ioc.pulse.model.AlertEvent;
 import vn.ioc.pulse.model.KpiCatalog;
 import vn.ioc.pulse.model.KpiValue;
 import vn.ioc.pulse.model.ServiceEvent;
@@ -30,7 +37,7 @@ import vn.ioc.pulse.model.WorkingCalendar;
 
 /**
  * The KPI job: events (case, service, clock ticks) → dossier / feedback / payment / availability state →
- * per-scope KPI values → KPI topic and history store. Source and sinks come in through the constructor:
+ * per-scope KPI values → KPI topic and history store; alert rules on them → alerts topic. Source and sinks come in through the constructor:
  * {@link KpiJobMain} wires Kafka and InfluxDB, tests wire bounded sources and collecting sinks.
  */
 public final class KpiJob {
@@ -38,16 +45,31 @@ public final class KpiJob {
     private final Sink<KpiValue> kpiSink;
     private final Sink<KpiValue> historySink;
     private final Sink<String> deadLetterSink;
+    private final Sink<AlertEvent> alertSink;
     private final JobConfig config;
 
-    /** {@code historySink} and {@code deadLetterSink} may be null (not wired). */
+    /** Without alerts: {@code historySink} and {@code deadLetterSink} may be null (not wired). */
     public KpiJob(Source<Envelope, ?, ?> source, Sink<KpiValue> kpiSink, Sink<KpiValue> historySink,
                   Sink<String> deadLetterSink, JobConfig config) {
+        this(source, kpiSink, historySink, deadLetterSink, null, config);
+    }
+
+    /**
+     * {@code historySink}, {@code deadLetterSink} and {@code alertSink} may be null (not wired); with an alert sink the
+     * job evaluates the alert rules ({@link JobConfig#alertRules()}) and writes their records to it.
+     */
+    public KpiJob(Source<Envelope, ?, ?> source, Sink<KpiValue> kpiSink, Sink<KpiValue> historySink,
+                  Sink<String> deadLetterSink, Sink<AlertEvent> alertSink, JobConfig config) {
         this.source = source;
         this.kpiSink = kpiSink;
         this.historySink = historySink;
         this.deadLetterSink = deadLetterSink;
+        this.alertSink = alertSink;
         this.config = config;
+    }
+
+    /** The job's output streams: published KPI values and alert records (null without alert evaluation or rules). */
+    public record Outputs(DataStream<KpiValue> kpis, DataStream<AlertEvent> alerts) {
     }
 
     /** Adds the pipeline to {@code env}; returns the stream of published KPI values. */
@@ -58,6 +80,20 @@ public final class KpiJob {
     /** As {@link #build(StreamExecutionEnvironment)}, with {@code tap} applied right after the source (tests). */
     public DataStream<KpiValue> build(StreamExecutionEnvironment env,
                                       java.util.function.UnaryOperator<DataStream<Envelope>> tap) {
+        return build(env, tap, alertSink != null).kpis();
+    }
+
+    /**
+     * Adds the pipeline to {@code env} with alert evaluation on (the alert sink, if any, is wired too); returns both
+     * output streams (tests collect the alerts from it).
+     */
+    public Outputs buildWithAlerts(StreamExecutionEnvironment env,
+                                   java.util.function.UnaryOperator<DataStream<Envelope>> tap) {
+        return build(env, tap, true);
+    }
+
+    private Outputs build(StreamExecutionEnvironment env, java.util.function.UnaryOperator<DataStream<Envelope>> tap,
+                          boolean withAlerts) {
         WorkingCalendar calendar = config.calendar();
         KpiCatalog catalog = config.catalog();
         ScopeState.StatusRule status = KpiFormulas.status(catalog);
@@ -110,9 +146,10 @@ public final class KpiJob {
 
         List<KpiWindow> availabilityWindows = new ArrayList<>();
         catalog.get(KpiFormulas.AVAILABILITY).ifPresent(d -> d.windows().forEach(w -> availabilityWindows.add(KpiWindow.byId(w))));
-        SingleOutputStreamOperator<KpiValue> availability = service
+        SingleOutputStreamOperator<ServiceEvent> availabilityEvents = service
                 .filter(s -> s.type() == ServiceEvent.Type.AVAILABILITY)
-                .name("availability").uid("availability-filter")
+                .name("availability").uid("availability-filter");
+        SingleOutputStreamOperator<KpiValue> availability = availabilityEvents
                 .keyBy(s -> s.component().name())
                 .process(new AvailabilityProcessor(availabilityWindows, status), TypeInformation.of(KpiValue.class))
                 .name("availability-kpis").uid("availability-kpis");
@@ -122,17 +159,64 @@ public final class KpiJob {
         if (historySink != null) {
             kpis.sinkTo(historySink).name("kpi-history").uid("kpi-history-sink");
         }
+        List<SingleOutputStreamOperator<AlertEvent>> evaluators = new ArrayList<>();
+        DataStream<AlertEvent> alerts = null;
+        if (withAlerts) {
+            AlertRules rules = config.alertRules();
+            evaluators = alertEvaluators(rules, kpis, fromDossiers.getSideOutput(DossierProcessor.OVERDUE),
+                    availabilityEvents);
+            for (SingleOutputStreamOperator<AlertEvent> e : evaluators) {
+                alerts = alerts == null ? e : alerts.union(e);
+            }
+            if (alerts != null && alertSink != null) {
+                // at-least-once like the KPI sink: see KpiJobMain for the guarantee and how consumers deduplicate
+                alerts.sinkTo(alertSink).name("alerts").uid("alerts-sink");
+            }
+        }
         if (deadLetterSink != null) {
             // invalid input (route-events) and every record a keyed operator could not process: one topic
-            dossierInputs.getSideOutput(RouteEvents.DEAD_LETTER)
+            DataStream<String> deadLetters = dossierInputs.getSideOutput(RouteEvents.DEAD_LETTER)
                     .union(fromDossiers.getSideOutput(RouteEvents.DEAD_LETTER),
                             fromPayments.getSideOutput(RouteEvents.DEAD_LETTER),
                             fromFeedback.getSideOutput(RouteEvents.DEAD_LETTER),
                             scopeKpis.getSideOutput(RouteEvents.DEAD_LETTER),
-                            availability.getSideOutput(RouteEvents.DEAD_LETTER))
-                    .sinkTo(deadLetterSink)
-                    .name("dead-letter").uid("dead-letter-sink");
+                            availability.getSideOutput(RouteEvents.DEAD_LETTER));
+            for (SingleOutputStreamOperator<AlertEvent> e : evaluators) {
+                deadLetters = deadLetters.union(e.getSideOutput(RouteEvents.DEAD_LETTER));
+            }
+            deadLetters.sinkTo(deadLetterSink).name("dead-letter").uid("dead-letter-sink");
         }
-        return kpis;
+        return new Outputs(kpis, alerts);
+    }
+
+    /**
+     * The alert stage (docs/alerting.md, "Evaluation in the KPI job"): one keyed evaluator per rule type that has
+     * rules — {@code kpi-alerts} on the live KPI values some rule watches (keyed by KPI key), {@code overdue-alerts}
+     * on the dossier operator's {@link DossierProcessor#OVERDUE} side output (keyed by agency),
+     * {@code component-down-alerts} on the AVAILABILITY events (keyed by component). Each has a dead-letter side
+     * output ({@link RouteEvents#DEAD_LETTER}).
+     */
+    public static List<SingleOutputStreamOperator<AlertEvent>> alertEvaluators(
+            AlertRules rules, DataStream<KpiValue> kpis, DataStream<OverdueChange> overdue,
+            DataStream<ServiceEvent> availabilityEvents) {
+        List<SingleOutputStreamOperator<AlertEvent>> out = new ArrayList<>();
+        if (!rules.kpi().isEmpty()) {
+            out.add(kpis.filter(KpiAlertEvaluator.watched(rules.kpi())).name("kpi-alert-input")
+                    .uid("kpi-alert-input")
+                    .keyBy(KpiValue::key)
+                    .process(new KpiAlertEvaluator(rules.kpi()), AlertEventTypeInfo.INSTANCE)
+                    .name("kpi-alerts").uid("kpi-alerts"));
+        }
+        if (!rules.overdue().isEmpty()) {
+            out.add(overdue.keyBy(c -> c.agency)
+                    .process(new OverdueAlertEvaluator(rules.overdue()), AlertEventTypeInfo.INSTANCE)
+                    .name("overdue-alerts").uid("overdue-alerts"));
+        }
+        if (!rules.componentDown().isEmpty()) {
+            out.add(availabilityEvents.keyBy(s -> s.component().name())
+                    .process(new ComponentDownEvaluator(rules.componentDown()), AlertEventTypeInfo.INSTANCE)
+                    .name("component-down-alerts").uid("component-down-alerts"));
+        }
+        return out;
     }
 }

@@ -15,15 +15,18 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import vn.ioc.pulse.jobs.records.Envelope;
 import vn.ioc.pulse.jobs.records.EnvelopeDeserializer;
+import vn.ioc.pulse.jobs.sink.AlertRecordSerializer;
 import vn.ioc.pulse.jobs.sink.InfluxKpiSink;
 import vn.ioc.pulse.jobs.sink.KpiRecordSerializer;
+import vn.ioc.pulse.model.AlertEvent;
 import vn.ioc.pulse.model.KpiValue;
 import vn.ioc.pulse.model.Topics;
 import vn.ioc.pulse.store.InfluxKpiHistoryStore;
 
 /**
  * Wires the KPI job to Kafka (source: both event topics from the earliest offset, so a job started without
- * state recomputes every KPI from the retained history; sinks at-least-once) and to InfluxDB when configured.
+ * state recomputes every KPI from the retained history; sinks at-least-once: KPI values, alerts, dead letters) and
+ * to InfluxDB when configured.
  * The same class runs on a Flink cluster (job jar) and on the demo's local MiniCluster.
  */
 public final class KpiJobMain {
@@ -90,6 +93,14 @@ public final class KpiJobMain {
                         .build())
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
+        // at-least-once, keyed by fingerprint (compacted topic): after a restore from a checkpoint the records written
+        // since that checkpoint are written again with the same (fingerprint, seq) — seq comes from checkpointed state
+        // — and consumers drop a record whose seq is <= the last one they saw for its fingerprint; nothing is lost
+        KafkaSink<AlertEvent> alertSink = KafkaSink.<AlertEvent>builder()
+                .setBootstrapServers(config.kafkaBootstrap())
+                .setRecordSerializer(new AlertRecordSerializer())
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
         InfluxKpiSink historySink = null;
         if (config.influxUrl() != null) {
             String url = config.influxUrl();
@@ -97,6 +108,6 @@ public final class KpiJobMain {
             String token = config.influxToken();
             historySink = new InfluxKpiSink(() -> new InfluxKpiHistoryStore(url, db, token), 5_000, 1_000, 8);
         }
-        new KpiJob(source, kpiSink, historySink, deadLetterSink, config).build(env);
+        new KpiJob(source, kpiSink, historySink, deadLetterSink, alertSink, config).build(env);
     }
 }

@@ -8,9 +8,11 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import vn.ioc.pulse.jobs.records.Contribution;
 import vn.ioc.pulse.jobs.records.ContributionBatch;
 import vn.ioc.pulse.jobs.records.DossierInput;
+import vn.ioc.pulse.jobs.records.OverdueChange;
 import vn.ioc.pulse.jobs.rules.DossierRules;
 import vn.ioc.pulse.jobs.rules.EventTime;
 import vn.ioc.pulse.model.CaseEventType;
@@ -25,6 +27,12 @@ import vn.ioc.pulse.model.CaseEventType;
  */
 public class DossierProcessor extends KeyedProcessFunction<String, DossierInput, ContributionBatch> {
     static final String OPERATOR = "dossier-state";
+    /**
+     * Side output: a dossier's OVERDUE interval changes at its agency ({@link OverdueChange}), emitted only when its
+     * difference touches {@link vn.ioc.pulse.jobs.records.Measure#OPEN_OVERDUE} there (the overdue alerts' input).
+     */
+    public static final OutputTag<OverdueChange> OVERDUE = new OutputTag<>("overdue-changes") {
+    };
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DossierProcessor.class);
 
     private final DossierRules rules;
@@ -61,6 +69,7 @@ public class DossierProcessor extends KeyedProcessFunction<String, DossierInput,
             old.add(e);
         }
         List<ContributionBatch> batches;
+        List<OverdueChange> overdue;
         long retentionTimer;
         try {
             String id = input.eventId();
@@ -78,6 +87,7 @@ public class DossierProcessor extends KeyedProcessFunction<String, DossierInput,
             // only what the new event can change: the segments from its instant on (DossierRules.contributionsFrom)
             long from = EventTime.millis(input.at(), "occurred_at");
             batches = batches(rules.differenceFrom(old, updated, from));
+            overdue = OverdueChange.of(ctx.getCurrentKey(), batches);
             retentionTimer = stillOpen(updated) ? Long.MIN_VALUE
                     : EventTime.plus(EventTime.saturatedMillis(updated.get(updated.size() - 1).at()), retentionMs);
         } catch (RuntimeException ex) {
@@ -87,6 +97,9 @@ public class DossierProcessor extends KeyedProcessFunction<String, DossierInput,
         inputs.add(input);
         for (ContributionBatch b : batches) {
             out.collect(b);
+        }
+        for (OverdueChange c : overdue) {
+            ctx.output(OVERDUE, c);
         }
         if (retentionTimer != Long.MIN_VALUE) {
             ctx.timerService().registerEventTimeTimer(retentionTimer);
