@@ -45,7 +45,8 @@ let mapChart;
 let historyChart;
 const sparkCharts = new Map(); // tile index -> echarts instance
 let connection = { state: 'connecting', attempt: 0 };
-const dirty = { tiles: true, map: true, agencies: true, components: true, leader: true };
+const dirty = { tiles: true, map: true, agencies: true, components: true, leader: true, alerts: true };
+const alerts = new Map();    // fingerprint -> alert as served (docs/alerting.md): firing ones only
 let rankingTimer = null;
 
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -105,7 +106,6 @@ async function boot() {
   document.body.dataset.view = VIEW;
   $('#title').textContent = t('title');
   $('#alerts-title').textContent = t('alertsTitle');
-  $('#alerts-list').textContent = t('noAlerts');
   $('#components-title').textContent = t('componentsTitle');
   $('#view-switch').textContent = VIEW === 'wall' ? t('leaderView') : t('wallView');
   $('#view-switch').href = switchViewHref();
@@ -140,7 +140,7 @@ async function boot() {
   buildMap(geo);
   if (VIEW === 'leader') buildLeader();
 
-  live = new Live({ url: wsUrl, onValues, onState });
+  live = new Live({ url: wsUrl, onValues, onState, onAlerts });
   subscribeAll();
   live.start();
 
@@ -190,6 +190,51 @@ function subscribeAll() {
   }
   live.subscribe('agencies', { kpi: ['overdue_open', 'due_soon'], scope_type: ['agency'], window: ['live'] });
   live.subscribe('components', { kpi: ['availability_ratio'], scope_type: ['component'], window: [AVAILABILITY_WINDOW] });
+  live.subscribeAlerts('alerts');
+}
+
+/** Alerts from the WebSocket: a whole list (snapshot, after every connect) or one that changed. */
+function onAlerts(list, kind) {
+  if (kind === 'snapshot') alerts.clear();
+  for (const a of list) {
+    const had = alerts.get(a.fingerprint);
+    if (had && had.seq > a.seq) continue; // never go back
+    if (a.status === 'FIRING') alerts.set(a.fingerprint, a); else alerts.delete(a.fingerprint);
+  }
+  dirty.alerts = true;
+}
+
+const SEVERITY = {
+  critical: { icon: '\u2716', rank: 0 }, warning: { icon: '\u25B2', rank: 1 }, info: { icon: '\u25CF', rank: 2 },
+};
+
+/**
+ * The alert strip: firing alerts, the most severe and unacknowledged first, each with its shape (✖ critical,
+ * ▲ warning, ● info), its summary in the page's language and who acknowledged it; silenced ones dimmed at the end.
+ */
+function renderAlerts() {
+  const list = [...alerts.values()].sort((a, b) =>
+    (a.state === 'silenced') - (b.state === 'silenced') || SEVERITY[a.severity].rank - SEVERITY[b.severity].rank
+    || (a.state === 'acknowledged') - (b.state === 'acknowledged') || a.starts_at.localeCompare(b.starts_at));
+  const box = $('#alerts-list');
+  $('#alerts').dataset.count = String(list.filter(a => a.state !== 'silenced').length);
+  $('#alerts').dataset.worst = list.length && list[0].state !== 'silenced' ? list[0].severity : 'none';
+  if (list.length === 0) {
+    box.replaceChildren(el('span', { class: 'no-alerts', text: t('noAlerts') }));
+    return;
+  }
+  box.replaceChildren(...list.map(a => {
+    const summary = (a.annotations && (a.annotations['summary_' + LANG] || a.annotations.summary_vi
+      || a.annotations.summary_en)) || a.rule;
+    const where = a.scope_name || a.scope_id;
+    const ack = a.acknowledged ? ` \u2714 ${a.acknowledged.by}` : '';
+    return el('span', { class: `alert-item sev-${a.severity} state-${a.state}`, 'data-fingerprint': a.fingerprint,
+      'data-severity': a.severity, 'data-state': a.state,
+      title: `${summary} — ${where} (${t('since')} ${formatAsOf(a.starts_at)})${ack}` },
+    el('span', { class: 'cue', 'aria-hidden': 'true', text: SEVERITY[a.severity].icon }),
+    el('span', { class: 'summary', text: summary.includes(where) ? summary : `${summary} · ${where}` }),
+    a.acknowledged ? el('span', { class: 'ack', text: '\u2714 ' + a.acknowledged.by }) : null);
+  }));
 }
 
 function onValues(list, subId) {
@@ -781,6 +826,7 @@ function render(now) {
   if (dirty.map && now - lastMapRender > 500) { dirty.map = false; lastMapRender = now; renderMap(); }
   if (dirty.agencies) { dirty.agencies = false; renderAgencies(); }
   if (dirty.components) { dirty.components = false; renderComponents(); }
+  if (dirty.alerts) { dirty.alerts = false; renderAlerts(); }
   if (dirty.leader && VIEW === 'leader') { dirty.leader = false; renderLeader(false); }
   requestAnimationFrame(render);
 }

@@ -14,9 +14,10 @@ export class Live {
    * @param onValues   (values, subId, kind) for snapshot / update / resync
    * @param onState    ({state, attempt, since}) where state is connecting | live | reconnecting
    */
-  constructor({ url, onValues, onState }) {
+  constructor({ url, onValues, onState, onAlerts }) {
     this.url = url;
     this.onValues = onValues;
+    this.onAlerts = onAlerts || (() => {});
     this.onState = onState;
     this.subs = new Map(); // id -> {select, held: Map(key -> seq)}
     this.ws = null;
@@ -35,6 +36,12 @@ export class Live {
   subscribe(id, select) {
     this.subs.set(id, { select, held: new Map() });
     this.send({ type: 'subscribe', id, select });
+  }
+
+  /** An alert subscription: `alerts` (all the token may read) on every (re)connect, then `alert` per change. */
+  subscribeAlerts(id) {
+    this.subs.set(id, { alerts: true, held: new Map() });
+    this.send({ type: 'subscribe', id, alerts: true });
   }
 
   unsubscribe(id) {
@@ -66,6 +73,10 @@ export class Live {
       this.lastRx = Date.now();
       // every subscription again: with the seqs held, the server replays exactly what was missed (or resyncs)
       for (const [id, sub] of this.subs) {
+        if (sub.alerts) {
+          ws.send(JSON.stringify({ type: 'subscribe', id, alerts: true })); // a fresh list: alerts are few
+          continue;
+        }
         const msg = { type: 'subscribe', id, select: sub.select };
         if (sub.held.size > 0) msg.resume = Object.fromEntries(sub.held);
         ws.send(JSON.stringify(msg));
@@ -94,6 +105,10 @@ export class Live {
         if (had != null && seq != null && seq <= had) return; // already held: never go back
         sub.held.set(k, seq);
         this.onValues([m.value], m.id, 'update');
+      } else if (m.type === 'alerts') {
+        if (sub) this.onAlerts(m.alerts, 'snapshot');
+      } else if (m.type === 'alert') {
+        if (sub) this.onAlerts([m.alert], 'update');
       } else if (m.type === 'error') {
         console.warn('dashboard API:', m.detail, m.id || '');
       }

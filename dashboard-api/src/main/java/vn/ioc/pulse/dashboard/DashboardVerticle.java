@@ -75,7 +75,22 @@ public final class DashboardVerticle extends VerticleBase {
         public void reindex(ScreenSession session) {
             index(session);
         }
+
+        @Override
+        public ArrayNode alerts(UnitScope scope) {
+            java.time.Instant now = java.time.Instant.now();
+            ArrayNode out = EventCodec.mapper().createArrayNode();
+            for (List<vn.ioc.pulse.model.AlertEvent> list : List.of(alerts.book().active(), alerts.book().recent())) {
+                for (vn.ioc.pulse.model.AlertEvent a : list) {
+                    if (scope.permits(a.scopeType(), a.scopeId())) {
+                        out.add(alerts.book().view(a, now));
+                    }
+                }
+            }
+            return out;
+        }
     };
+    private vn.ioc.pulse.dashboard.alerts.AlertService alerts;
     /** Sessions to offer each key: key → sessions whose subscriptions name it explicitly. */
     private final Map<String, Set<ScreenSession>> byKey = new java.util.HashMap<>();
     /** Keys each indexed session is filed under (to unfile it). */
@@ -144,9 +159,22 @@ public final class DashboardVerticle extends VerticleBase {
                 .addAll(extraChecks);
         router.get("/ready").handler(ctx -> readiness.handle(vertx, ctx));
         Metrics.route(vertx, router);
+        vn.ioc.pulse.dashboard.rest.UnitRegistry units = vn.ioc.pulse.dashboard.rest.UnitRegistry.fromEnv(System.getenv());
         vn.ioc.pulse.dashboard.rest.RestApi rest = new vn.ioc.pulse.dashboard.rest.RestApi(vertx, catalog, cache,
-                history, vn.ioc.pulse.dashboard.rest.UnitRegistry.fromEnv(System.getenv()),
-                ctx -> BearerAuth.scope(ctx, config.auth()));
+                history, units, ctx -> BearerAuth.scope(ctx, config.auth()));
+        // ---- alerts: lifecycle (docs/alerting.md) ----
+        alerts = new vn.ioc.pulse.dashboard.alerts.AlertService(vertx, config.kafkaBootstrap(), config.auth(),
+                vn.ioc.pulse.dashboard.alerts.AlertService.RECENT_MAX, a -> units.get(a.scopeType(), a.scopeId())
+                .map(vn.ioc.pulse.dashboard.rest.UnitRegistry.Unit::name).orElse(null), this::alertChanged);
+        readiness.add("alerts", () -> {
+            if (!alerts.healthy()) {
+                throw new IllegalStateException("the alert topics' reader stopped or has not polled for 30 s");
+            }
+            if (!alerts.caughtUp()) {
+                throw new IllegalStateException("LOADING: still reading the alert topics");
+            }
+            return "UP";
+        });
         // the API description is documentation, open like /api/docs (registered before the token check)
         router.get("/api/v1/openapi.yaml").handler(rest::openapi);
         // Auth (IOC_AUTH): every read needs a token with a reading role; /health, /ready, /metrics stay open. The
@@ -166,6 +194,7 @@ public final class DashboardVerticle extends VerticleBase {
                     .onFailure(e -> LOG.debug("WebSocket handshake from {} failed: {}", ctx.request().remoteAddress(),
                             e.toString()));
         });
+        alerts.install(router);
         router.get("/api/v1/kpis").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .end(catalog.toJson().toString()));
         router.get("/api/v1/kpis/values").handler(this::values);
@@ -210,7 +239,7 @@ public final class DashboardVerticle extends VerticleBase {
                             config.auth().enabled() ? "on" : "OFF");
                 });
         // started = listening and hydrated: a deployed API never serves a blank or partial cache
-        return Future.all(listening, hydrated.future(), wall.ready());
+        return Future.all(listening, hydrated.future(), wall.ready(), alerts.hydrated());
     }
 
     private void registerMeters() {
@@ -231,6 +260,7 @@ public final class DashboardVerticle extends VerticleBase {
         vertx.cancelTimer(pinger);
         vertx.cancelTimer(checker);
         return vertx.executeBlocking(() -> {
+            alerts.close();
             consumer.close();
             admin.close(Duration.ofSeconds(2));
             return null;
@@ -295,6 +325,26 @@ public final class DashboardVerticle extends VerticleBase {
                 }
             }
         }
+    }
+
+    /** An alert's view changed: to every screen with an alert subscription (the JSON encoded once). */
+    private void alertChanged(vn.ioc.pulse.model.AlertEvent a) {
+        if (screens.isEmpty()) {
+            return;
+        }
+        String view = alerts.book().view(a, java.time.Instant.now()).toString();
+        for (ScreenSession s : List.copyOf(screens)) {
+            try {
+                s.alert(a.scopeType(), a.scopeId(), view);
+            } catch (RuntimeException ex) {
+                LOG.debug("screen {}: alert {} failed: {}", s.remote(), a.fingerprint(), ex.toString());
+            }
+        }
+    }
+
+    /** The alert lifecycle (tests). */
+    vn.ioc.pulse.dashboard.alerts.AlertService alerts() {
+        return alerts;
     }
 
     /**

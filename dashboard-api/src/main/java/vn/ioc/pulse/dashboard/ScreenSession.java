@@ -51,6 +51,9 @@ final class ScreenSession {
 
         /** The session's subscriptions changed (or it closed): re-index which keys it must be offered. */
         void reindex(ScreenSession session);
+
+        /** The alerts {@code scope} may read, as served: active first, then recently resolved (docs/alerting.md). */
+        ArrayNode alerts(UnitScope scope);
     }
 
     /** Subscriptions that name more keys than this are matched by scanning, not indexed. */
@@ -62,6 +65,8 @@ final class ScreenSession {
     private final WsSettings settings;
     private final Hub hub;
     private final Map<String, Selection> subscriptions = new LinkedHashMap<>();
+    /** Alert subscriptions ({@code "alerts": true}): ids. */
+    private final java.util.Set<String> alertSubscriptions = new java.util.LinkedHashSet<>();
     /** Held-back updates: "subscription id \0 KPI key" → latest entry. */
     private final LinkedHashMap<String, Held> held = new LinkedHashMap<>();
     /** Deferred snapshots: subscription id → message type (snapshot or resync). */
@@ -178,6 +183,9 @@ final class ScreenSession {
             case "ping" -> sendNow(new JsonObject().put("type", "pong").encode());
             case "subscribe" -> subscribe(id, msg);
             case "unsubscribe" -> {
+                if (id != null && alertSubscriptions.remove(id)) {
+                    break;
+                }
                 if (id == null || subscriptions.remove(id) == null) {
                     error(id, "field 'id': no subscription with this id");
                 } else {
@@ -194,9 +202,28 @@ final class ScreenSession {
             error(null, "field 'id' is required on subscribe");
             return;
         }
-        if (!subscriptions.containsKey(id) && subscriptions.size() >= settings.maxSubscriptions()) {
+        if (!subscriptions.containsKey(id) && !alertSubscriptions.contains(id)
+                && subscriptions.size() + alertSubscriptions.size() >= settings.maxSubscriptions()) {
             error(id, "too many subscriptions on this connection (limit " + settings.maxSubscriptions()
                     + "): unsubscribe one, or widen one selection");
+            return;
+        }
+        Object alerts = msg.getValue("alerts");
+        if (alerts != null && !(alerts instanceof Boolean)) {
+            error(id, "field 'alerts' must be true or false");
+            return;
+        }
+        alertSubscriptions.remove(id);
+        if (Boolean.TRUE.equals(alerts)) {
+            // an alert subscription: every alert the token may read, now and on each change (docs/alerting.md)
+            if (subscriptions.remove(id) != null) {
+                forget(id);
+                hub.reindex(this);
+            }
+            alertSubscriptions.add(id);
+            ObjectNode message = EventCodec.mapper().createObjectNode().put("type", "alerts").put("id", id);
+            message.set("alerts", hub.alerts(scope));
+            sendOrHold(message.toString());
             return;
         }
         Selection selection;
@@ -313,6 +340,19 @@ final class ScreenSession {
         }
     }
 
+    /**
+     * An alert changed (a new record, an acknowledgement, a silence): to every alert subscription of this screen
+     * whose token may read its scope, in order behind what is held back (alerts are never conflated or dropped).
+     */
+    void alert(String scopeType, String scopeId, String viewJson) {
+        if (closed || ws.isClosed() || alertSubscriptions.isEmpty() || !scope.permits(scopeType, scopeId)) {
+            return;
+        }
+        for (String id : alertSubscriptions) {
+            sendOrHold("{\"type\":\"alert\",\"id\":" + io.vertx.core.json.Json.encode(id) + ",\"alert\":" + viewJson + "}");
+        }
+    }
+
     void ping() {
         if (!closed && !ws.isClosed()) {
             ws.writePing(Buffer.buffer("hb"));
@@ -341,6 +381,7 @@ final class ScreenSession {
     void closed() {
         closed = true;
         subscriptions.clear();
+        alertSubscriptions.clear();
         hub.reindex(this);
         held.clear();
         deferred.clear();

@@ -159,7 +159,8 @@ class DashboardIntegrationTest extends DashboardTestBase {
         get("/ready").onComplete(ctx.succeeding(a -> ctx.verify(() -> {
             assertThat(a.status()).isEqualTo(200);
             assertThat(a.json()).isEqualTo(new JsonObject().put("ready", true).put("checks", new JsonObject()
-                    .put("kafka", "UP").put("kpi_cache", "HYDRATED").put("history_store", "UP")));
+                    .put("kafka", "UP").put("kpi_cache", "HYDRATED").put("history_store", "UP")
+                    .put("alerts", "UP")));
             ctx.completeNow();
         })));
     }

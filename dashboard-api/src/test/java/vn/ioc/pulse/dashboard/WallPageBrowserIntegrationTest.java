@@ -407,4 +407,59 @@ class WallPageBrowserIntegrationTest {
             assertThat(text(tile(b, "on_time_ratio"), ".tile-age")).contains("Dữ liệu cũ");
         }
     }
+
+    @Test
+    @Order(6)
+    @DisplayName("the alert strip shows firing alerts live — most severe first, with shape, summary in the page's "
+            + "language and who acknowledged — and 'no alerts' once they resolve")
+    void alertStrip() throws Exception {
+        String critical = vn.ioc.pulse.model.AlertEvent.fingerprint("component_down", "component", "PORTAL");
+        String warning = vn.ioc.pulse.model.AlertEvent.fingerprint("overdue_dossiers", "agency", "STP");
+        try (Browser b = open("?lang=en", 1920, 1080)) {
+            b.await(PATIENCE, "no alerts", () -> "No alerts".equals(b.driver().findElement(By.id("alerts-list")).getText()));
+            sendAlert(alert(warning, "overdue_dossiers", "warning", "agency", "STP", 1, true,
+                    "3 overdue dossiers", "3 hồ sơ quá hạn"));
+            sendAlert(alert(critical, "component_down", "critical", "component", "PORTAL", 1, true,
+                    "Provincial portal down for 10 min", "Cổng DVC tỉnh ngừng 10 phút"));
+            b.await(PATIENCE, "two alerts", () -> b.driver().findElements(By.cssSelector("#alerts-list .alert-item")).size() == 2);
+            List<WebElement> items = b.driver().findElements(By.cssSelector("#alerts-list .alert-item"));
+            assertThat(items.get(0).getAttribute("data-fingerprint")).as("critical first").isEqualTo(critical);
+            assertThat(items.get(0).getText()).startsWith("✖").contains("Provincial portal down for 10 min");
+            assertThat(items.get(1).getAttribute("data-severity")).isEqualTo("warning");
+            assertThat(items.get(1).getText()).startsWith("▲").contains("3 overdue dossiers");
+            assertThat(b.driver().findElement(By.id("alerts")).getAttribute("data-worst")).isEqualTo("critical");
+            assertThat(b.driver().findElement(By.id("alerts")).getAttribute("data-count")).isEqualTo("2");
+            b.screenshot(SHOTS.resolve("wall-alerts-1920x1080.png"));
+
+            // acknowledged by an operator over REST (auth off here: the body names who)
+            java.net.http.HttpResponse<String> ack = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/alerts/"
+                            + critical + "/ack")).header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"by\":\"op-lan\"}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
+            b.await(PATIENCE, "the acknowledgement", () -> "acknowledged".equals(b.driver().findElement(By.cssSelector(
+                    "#alerts-list .alert-item[data-fingerprint='" + critical + "']")).getAttribute("data-state")));
+            assertThat(b.driver().findElement(By.cssSelector("#alerts-list .alert-item[data-fingerprint='" + critical
+                    + "'] .ack")).getText()).isEqualTo("✔ op-lan");
+
+            sendAlert(alert(critical, "component_down", "critical", "component", "PORTAL", 2, false, "", ""));
+            sendAlert(alert(warning, "overdue_dossiers", "warning", "agency", "STP", 2, false, "", ""));
+            b.await(PATIENCE, "no alerts again", () -> "No alerts".equals(b.driver().findElement(By.id("alerts-list")).getText()));
+        }
+    }
+
+    private static vn.ioc.pulse.model.AlertEvent alert(String fp, String rule, String severity, String scopeType,
+                                                       String scopeId, long seq, boolean firing, String en, String vi) {
+        Instant start = Instant.now().minusSeconds(600);
+        return new vn.ioc.pulse.model.AlertEvent(fp, rule, firing ? vn.ioc.pulse.model.AlertEvent.Status.FIRING
+                : vn.ioc.pulse.model.AlertEvent.Status.RESOLVED, vn.ioc.pulse.model.AlertEvent.Severity.fromJson(severity),
+                scopeType, scopeId, null, null, null, null, List.of(), 0, Map.of("alertname", rule),
+                Map.of("summary_en", en, "summary_vi", vi), start, firing ? null : Instant.now(), Instant.now(),
+                Instant.now(), seq);
+    }
+
+    private static void sendAlert(vn.ioc.pulse.model.AlertEvent a) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.ALERTS, a.fingerprint(), a.toJson())).get(10, TimeUnit.SECONDS);
+    }
 }

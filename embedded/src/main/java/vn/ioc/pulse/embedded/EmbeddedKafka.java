@@ -117,13 +117,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         LOG.info("Kafka broker at {} stopped", bootstrapServers());
     }
 
-    /** Creates topics if missing: name → partitions; names ending in {@code kpi-updates.v1} are compacted. */
+    /** Creates topics if missing: name → partitions; names ending in {@code kpi-updates.v1}, {@code alerts.v1}, {@code alert-actions.v1} are compacted. */
     public void createTopics(Map<String, Integer> partitionsByTopic) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             List<NewTopic> topics = new ArrayList<>();
             partitionsByTopic.forEach((name, partitions) -> {
                 NewTopic t = new NewTopic(name, partitions, (short) 1);
-                if (name.endsWith("kpi-updates.v1") || name.endsWith("alerts.v1")) {
+                if (name.endsWith("kpi-updates.v1") || name.endsWith("alerts.v1") || name.endsWith("alert-actions.v1")) {
                     t.configs(Map.of("cleanup.policy", "compact"));
                 }
                 topics.add(t);
