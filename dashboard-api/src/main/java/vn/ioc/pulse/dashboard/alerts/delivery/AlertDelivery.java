@@ -59,7 +59,7 @@ public final class AlertDelivery {
     private final String bootstrap;
     private final Predicate<AlertEvent> silenced;
     private final DeliveryMetrics metrics;
-    private final List<ReceiverWorker> workers = new ArrayList<>();
+    private final List<ReceiverWorker> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private AlertNotifier notifier;
     private KafkaProducer<String, String> producer;
     private volatile boolean started;
@@ -159,10 +159,8 @@ public final class AlertDelivery {
 
     /** Per receiver: name, type, host, queued, outbox_lag, last_status, last_attempt_at, consecutive_failures … */
     public List<JsonObject> receivers() {
-        synchronized (this) {
-            if (!workers.isEmpty()) {
-                return workers.stream().map(ReceiverWorker::status).toList();
-            }
+        if (!workers.isEmpty()) { // never waits for start/stop: called on the event loop
+            return workers.stream().map(ReceiverWorker::status).toList();
         }
         return config.receivers().stream().map(r -> new JsonObject().put("name", r.name())
                 .put("type", r.type().json()).put("host", r.host()).put("healthy", false)).toList();

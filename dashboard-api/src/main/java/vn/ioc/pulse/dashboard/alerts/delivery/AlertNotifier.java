@@ -108,7 +108,14 @@ final class AlertNotifier implements AutoCloseable {
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    rebuildLastSeq(partitions);
+                    try {
+                        rebuildLastSeq(partitions);
+                    } catch (WakeupException e) {
+                        throw e;
+                    } catch (KafkaException e) {
+                        LOG.warn("could not rebuild the last seq per alert for {} ({}): a record repeated from "
+                                + "before the last commit may be notified again", partitions, e.toString());
+                    }
                 }
             });
             while (running) {

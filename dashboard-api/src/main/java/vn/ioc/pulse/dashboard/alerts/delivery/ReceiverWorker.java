@@ -234,6 +234,12 @@ final class ReceiverWorker implements AutoCloseable {
             // the partition moved on: the next owner starts from the last commit and sends again (same key)
             LOG.info("receiver {}: outbox commit {} not accepted ({}); the notification may be sent again",
                     receiver.name(), offsets, e.getMessage());
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) {
+            // Kafka unreachable: the next commit covers it; a restart meanwhile sends it again (same key)
+            LOG.warn("receiver {}: outbox commit {} failed ({}); the notification may be sent again after a restart",
+                    receiver.name(), offsets, e.toString());
         }
     }
 
