@@ -78,6 +78,20 @@ public final class KpiJobMain {
         return builder.build();
     }
 
+    /**
+     * The alerts sink: {@code ioc.alerts.v1} keyed by fingerprint (a compacted topic), at-least-once. After a restore
+     * from a checkpoint the records written since that checkpoint are written again with the same (fingerprint, seq)
+     * — seq comes from checkpointed state — and consumers drop a record whose seq is &lt;= the last one they saw for
+     * its fingerprint: nothing is lost, nothing counts twice.
+     */
+    public static KafkaSink<AlertEvent> alertSink(JobConfig config) {
+        return KafkaSink.<AlertEvent>builder()
+                .setBootstrapServers(config.kafkaBootstrap())
+                .setRecordSerializer(new AlertRecordSerializer())
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
     static void build(StreamExecutionEnvironment env, JobConfig config) {
         KafkaSource<Envelope> source = source(config, null);
         KafkaSink<KpiValue> kpiSink = KafkaSink.<KpiValue>builder()
@@ -93,14 +107,7 @@ public final class KpiJobMain {
                         .build())
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
-        // at-least-once, keyed by fingerprint (compacted topic): after a restore from a checkpoint the records written
-        // since that checkpoint are written again with the same (fingerprint, seq) — seq comes from checkpointed state
-        // — and consumers drop a record whose seq is <= the last one they saw for its fingerprint; nothing is lost
-        KafkaSink<AlertEvent> alertSink = KafkaSink.<AlertEvent>builder()
-                .setBootstrapServers(config.kafkaBootstrap())
-                .setRecordSerializer(new AlertRecordSerializer())
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .build();
+        KafkaSink<AlertEvent> alertSink = alertSink(config);
         InfluxKpiSink historySink = null;
         if (config.influxUrl() != null) {
             String url = config.influxUrl();
