@@ -91,6 +91,7 @@ public final class DashboardVerticle extends VerticleBase {
         }
     };
     private vn.ioc.pulse.dashboard.alerts.AlertService alerts;
+    private vn.ioc.pulse.dashboard.alerts.delivery.AlertDelivery delivery;
     /** Sessions to offer each key: key → sessions whose subscriptions name it explicitly. */
     private final Map<String, Set<ScreenSession>> byKey = new java.util.HashMap<>();
     /** Keys each indexed session is filed under (to unfile it). */
@@ -166,6 +167,17 @@ public final class DashboardVerticle extends VerticleBase {
         alerts = new vn.ioc.pulse.dashboard.alerts.AlertService(vertx, config.kafkaBootstrap(), config.auth(),
                 vn.ioc.pulse.dashboard.alerts.AlertService.RECENT_MAX, a -> units.get(a.scopeType(), a.scopeId())
                 .map(vn.ioc.pulse.dashboard.rest.UnitRegistry.Unit::name).orElse(null), this::alertChanged);
+        delivery = new vn.ioc.pulse.dashboard.alerts.delivery.AlertDelivery(vertx, config.delivery(),
+                config.kafkaBootstrap(), alerts::silenced);
+        if (config.delivery().enabled()) {
+            readiness.add("alert_delivery", () -> {
+                if (!delivery.healthy()) {
+                    throw new IllegalStateException("alert delivery stopped (see the log): nothing is lost, "
+                            + "notifications wait in the outbox");
+                }
+                return "UP";
+            });
+        }
         readiness.add("alerts", () -> {
             if (!alerts.healthy()) {
                 throw new IllegalStateException("the alert topics' reader stopped or has not polled for 30 s");
@@ -195,6 +207,15 @@ public final class DashboardVerticle extends VerticleBase {
                             e.toString()));
         });
         alerts.install(router);
+        io.vertx.core.Handler<RoutingContext> requireOperator;
+        if (config.auth().enabled()) {
+            io.vertx.ext.auth.jwt.JWTAuth provider = BearerAuth.provider(vertx, config.auth());
+            requireOperator = ctx -> BearerAuth.authenticate(ctx, provider, config.auth(),
+                    vn.ioc.pulse.dashboard.alerts.AlertService.ACT_ROLES);
+        } else {
+            requireOperator = RoutingContext::next;
+        }
+        new vn.ioc.pulse.dashboard.alerts.delivery.DeliveryRoutes(delivery, requireOperator).mount(router);
         router.get("/api/v1/kpis").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .end(catalog.toJson().toString()));
         router.get("/api/v1/kpis/values").handler(this::values);
@@ -239,7 +260,7 @@ public final class DashboardVerticle extends VerticleBase {
                             config.auth().enabled() ? "on" : "OFF");
                 });
         // started = listening and hydrated: a deployed API never serves a blank or partial cache
-        return Future.all(listening, hydrated.future(), wall.ready(), alerts.hydrated());
+        return Future.all(listening, hydrated.future(), wall.ready(), alerts.hydrated(), delivery.start());
     }
 
     private void registerMeters() {
@@ -259,12 +280,12 @@ public final class DashboardVerticle extends VerticleBase {
     public Future<?> stop() {
         vertx.cancelTimer(pinger);
         vertx.cancelTimer(checker);
-        return vertx.executeBlocking(() -> {
+        return delivery.stop().transform(ar -> vertx.executeBlocking(() -> {
             alerts.close();
             consumer.close();
             admin.close(Duration.ofSeconds(2));
             return null;
-        });
+        }));
     }
 
     private String checkKafka() throws Exception {

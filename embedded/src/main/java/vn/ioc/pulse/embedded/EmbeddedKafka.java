@@ -117,7 +117,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         LOG.info("Kafka broker at {} stopped", bootstrapServers());
     }
 
-    /** Creates topics if missing: name → partitions; names ending in {@code kpi-updates.v1}, {@code alerts.v1}, {@code alert-actions.v1} are compacted. */
+    /** Creates topics if missing: name → partitions; names ending in {@code kpi-updates.v1}, {@code alerts.v1}, {@code alert-actions.v1} are compacted; the event topics ({@code case-events.v1}, {@code service-events.v1}) never expire. */
     public void createTopics(Map<String, Integer> partitionsByTopic) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             List<NewTopic> topics = new ArrayList<>();
@@ -125,6 +125,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 NewTopic t = new NewTopic(name, partitions, (short) 1);
                 if (name.endsWith("kpi-updates.v1") || name.endsWith("alerts.v1") || name.endsWith("alert-actions.v1")) {
                     t.configs(Map.of("cleanup.policy", "compact"));
+                } else if (name.endsWith("case-events.v1") || name.endsWith("service-events.v1")) {
+                    // kept for ever: a KPI job started without state recomputes every KPI (ytd included) from them
+                    t.configs(Map.of("retention.ms", "-1", "retention.bytes", "-1"));
                 }
                 topics.add(t);
             });

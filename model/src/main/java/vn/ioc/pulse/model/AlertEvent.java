@@ -89,6 +89,22 @@ public record AlertEvent(
         }
     }
 
+    /**
+     * What a consumer keeps per fingerprint to drop repeated records: the last (seq, as_of) it took. The topic is
+     * at-least-once (after a job restore the same (fingerprint, seq) comes again, identical); a job started without
+     * state numbers from 1 again while its clock moves on — so a record is news when its seq is higher <em>or</em> its
+     * as_of is later than the last one taken.
+     */
+    public record Seen(long seq, Instant asOf) {
+        public boolean isNews(AlertEvent a) {
+            return a.seq() > seq || (a.asOf() != null && asOf != null && a.asOf().isAfter(asOf));
+        }
+    }
+
+    public Seen seen() {
+        return new Seen(seq, asOf);
+    }
+
     public boolean firing() {
         return status == Status.FIRING;
     }

@@ -42,4 +42,19 @@ class AlertEventTest {
                 + "\"starts_at\":\"2026-03-01T08:00:00+07:00\",\"as_of\":\"2026-03-01T08:00:00+07:00\",\"seq\":1}"));
         assertTrue(e.getMessage().contains("status"), e.getMessage());
     }
+
+    @Test
+    void newsIsAHigherSeqOrALaterAsOf() {
+        Instant t = Instant.parse("2026-03-01T01:00:00Z");
+        AlertEvent.Seen last = new AlertEvent.Seen(5, t);
+        assertTrue(last.isNews(at(6, t)), "higher seq");
+        assertTrue(!last.isNews(at(5, t)), "the same record again (after a job restore)");
+        assertTrue(!last.isNews(at(2, t.minusSeconds(60))), "an older record (a stateless job replaying history)");
+        assertTrue(last.isNews(at(1, t.plusSeconds(60))), "a job restarted without state, past the last as_of");
+    }
+
+    private static AlertEvent at(long seq, Instant asOf) {
+        return new AlertEvent("f", "r", AlertEvent.Status.FIRING, AlertEvent.Severity.INFO, "agency", "A", null, null,
+                null, null, List.of(), 0, Map.of(), Map.of(), asOf, null, asOf, asOf, seq);
+    }
 }

@@ -62,13 +62,7 @@ public final class Standalone implements AutoCloseable {
                 : Files.createTempDirectory("ioc-demo-");
         LOG.info("state in {}", data);
         EmbeddedKafka kafka = new EmbeddedKafka(data.resolve("kafka"), config.kafkaPort()).start();
-        Map<String, Integer> topics = new LinkedHashMap<>();
-        topics.put(Topics.CASE_EVENTS, 4);
-        topics.put(Topics.SERVICE_EVENTS, 4);
-        topics.put(Topics.KPI_UPDATES, 4);
-        topics.put(Topics.ALERTS, 1);
-        topics.put(Topics.DEAD_LETTER, 1);
-        kafka.createTopics(topics);
+        kafka.createTopics(vn.ioc.pulse.embedded.KafkaBrokerMain.topics(4));
 
         Map<String, String> env = new LinkedHashMap<>(config.env());
         env.put("IOC_KAFKA_BOOTSTRAP", kafka.bootstrapServers());

@@ -23,8 +23,8 @@ import vn.ioc.pulse.model.KpiValue;
 
 /**
  * What the dashboard API knows about alerts (docs/alerting.md, "Lifecycle"): the latest record of every alert from
- * {@code ioc.alerts.v1} (records with a seq not above the last one seen for their fingerprint are dropped — the topic
- * is at-least-once), the recently resolved ones (the last {@code recentMax}), and the operators' actions from
+ * {@code ioc.alerts.v1} (a record that is not news after the last one taken for its fingerprint is dropped — the
+ * topic is at-least-once: {@link AlertEvent.Seen}), the recently resolved ones (the last {@code recentMax}), and the operators' actions from
  * {@code ioc.alert-actions.v1}: acknowledgements (who, when, comment — for one firing episode, identified by its
  * {@code starts_at}) and silences (label matchers, until, reason). Mutated on the event loop only; {@link #silenced}
  * may be asked from any thread (delivery).
@@ -116,7 +116,7 @@ public final class AlertBook {
     private final int recentMax;
     private final Function<AlertEvent, String> scopeName;
     private final Map<String, AlertEvent> active = new LinkedHashMap<>();
-    private final Map<String, Long> lastSeq = new HashMap<>();
+    private final Map<String, AlertEvent.Seen> lastSeen = new HashMap<>();
     private final Deque<AlertEvent> recent = new ArrayDeque<>();
     private final Map<String, Ack> acks = new HashMap<>();
     private final Map<String, Silence> silences = new ConcurrentHashMap<>();
@@ -141,11 +141,11 @@ public final class AlertBook {
 
     /** Applies a record of the alerts topic; the alert when it is news (a seq not seen before), else empty. */
     public Optional<AlertEvent> apply(AlertEvent a) {
-        Long last = lastSeq.get(a.fingerprint());
-        if (last != null && a.seq() <= last) {
+        AlertEvent.Seen last = lastSeen.get(a.fingerprint());
+        if (last != null && !last.isNews(a)) {
             return Optional.empty();
         }
-        lastSeq.put(a.fingerprint(), a.seq());
+        lastSeen.put(a.fingerprint(), a.seen());
         if (a.firing()) {
             active.put(a.fingerprint(), a);
         } else {

@@ -213,6 +213,7 @@ public final class AlertService implements AutoCloseable {
         List<String> rule = ctx.queryParam("rule");
         List<String> scopeType = ctx.queryParam("scope_type");
         List<String> scopeId = ctx.queryParam("scope_id");
+        List<String> fingerprint = ctx.queryParam("fingerprint");
         UnitScope scope = BearerAuth.scope(ctx, auth);
         Instant now = Instant.now();
         ObjectNode answer = EventCodec.mapper().createObjectNode();
@@ -222,7 +223,8 @@ public final class AlertService implements AutoCloseable {
             if (scope.permits(a.scopeType(), a.scopeId()) && (severity.isEmpty() || severity.contains(a.severity().json()))
                     && (rule.isEmpty() || rule.contains(a.rule()))
                     && (scopeType.isEmpty() || scopeType.contains(a.scopeType()))
-                    && (scopeId.isEmpty() || scopeId.contains(a.scopeId()))) {
+                    && (scopeId.isEmpty() || scopeId.contains(a.scopeId()))
+                    && (fingerprint.isEmpty() || fingerprint.contains(a.fingerprint()))) {
                 out.add(book.view(a, now));
             }
         }

@@ -116,7 +116,8 @@ public final class FanoutBench {
                         d.maxSubscriptions(), d.maxQueuedBytes(), d.slowCloseMs(), d.maxUpdatesPerSecond(),
                         d.maxMessageBytes(), d.pingMs(), d.deadAfterMs(), d.staleAfterMs(), d.allowedOrigins());
                 DashboardConfig config = new DashboardConfig(0, kafka.bootstrapServers(), null, "ioc", null, 1000,
-                        ServerLimits.defaults(1_000_000).withBindAddress("127.0.0.1"), BearerAuth.Config.OFF, ws);
+                        ServerLimits.defaults(1_000_000).withBindAddress("127.0.0.1"), BearerAuth.Config.OFF, ws,
+                        vn.ioc.pulse.dashboard.alerts.delivery.DeliveryConfig.none());
                 DashboardVerticle api = new DashboardVerticle(config, new InMemoryKpiHistoryStore(10), false,
                         KpiCatalog.load());
                 vertx.deployVerticle(api).await(60, TimeUnit.SECONDS);

@@ -32,7 +32,7 @@ final class AlertGrouper {
     private final List<DeliveryConfig.Receiver> receivers;
     private final String externalUrl;
     private final Predicate<AlertEvent> silenced;
-    private final Map<String, Long> lastSeq = new HashMap<>();
+    private final Map<String, AlertEvent.Seen> lastSeq = new HashMap<>();
     private final Map<String, Group> groups = new LinkedHashMap<>();
 
     private static final class Group {
@@ -57,9 +57,12 @@ final class AlertGrouper {
         this.silenced = silenced;
     }
 
-    /** Remembers that {@code fingerprint} was seen up to {@code seq} (state rebuilt from the topic after a restart). */
-    void seen(String fingerprint, long seq) {
-        lastSeq.merge(fingerprint, seq, Math::max);
+    /** Remembers a record as taken (state rebuilt from the topic after a restart). */
+    void seen(AlertEvent a) {
+        AlertEvent.Seen last = lastSeq.get(a.fingerprint());
+        if (last == null || last.isNews(a)) {
+            lastSeq.put(a.fingerprint(), a.seen());
+        }
     }
 
     /**
@@ -67,11 +70,11 @@ final class AlertGrouper {
      * and was dropped.
      */
     boolean offer(AlertEvent alert, TopicPartition partition, long offset, long nowMillis) {
-        Long last = lastSeq.get(alert.fingerprint());
-        if (last != null && alert.seq() <= last) {
+        AlertEvent.Seen last = lastSeq.get(alert.fingerprint());
+        if (last != null && !last.isNews(alert)) {
             return false;
         }
-        lastSeq.put(alert.fingerprint(), alert.seq());
+        lastSeq.put(alert.fingerprint(), alert.seen());
         Map<String, String> routing = Payloads.routingLabels(alert);
         for (DeliveryConfig.Receiver r : receivers) {
             if (!matches(r, routing)) {

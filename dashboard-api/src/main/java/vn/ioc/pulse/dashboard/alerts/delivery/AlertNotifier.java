@@ -278,7 +278,7 @@ final class AlertNotifier implements AutoCloseable {
                     if (r.offset() < upTo.get(tp) && r.value() != null) {
                         try {
                             AlertEvent a = AlertEvent.fromJson(r.value());
-                            grouper.seen(a.fingerprint(), a.seq());
+                            grouper.seen(a);
                             seen++;
                         } catch (IllegalArgumentException ignored) {
                             // counted when first read

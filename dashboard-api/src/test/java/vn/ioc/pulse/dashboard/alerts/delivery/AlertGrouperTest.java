@@ -83,7 +83,7 @@ class AlertGrouperTest extends AlertFixtures {
             assertThat(n.alerts()).containsExactly(ref("03646", 2));
             assertThat(new JsonObject(n.body()).getString("status")).isEqualTo("resolved");
         });
-        g.seen(AlertEvent.fingerprint(ON_TIME_LOW, "commune", "03999"), 7); // rebuilt after a restart
+        g.seen(firing(ON_TIME_LOW, "03999", 7)); // rebuilt after a restart
         assertThat(g.offer(firing(ON_TIME_LOW, "03999", 7), P0, 5, 20_000)).isFalse();
         assertThat(g.offer(firing(ON_TIME_LOW, "03999", 8), P0, 6, 20_000)).isTrue();
     }
