@@ -8,8 +8,15 @@ final class QuietSystem {
     }
 
     static Standalone start() throws Exception {
-        return Standalone.start(StandaloneConfig.fromEnv(Map.of(
+        return start(Map.of());
+    }
+
+    /** With more settings (e.g. alert receivers). */
+    static Standalone start(Map<String, String> more) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "IOC_DASHBOARD_PORT", "0", "IOC_INGEST_PORT", "0",
-                "IOC_SIMULATOR", "off", "IOC_LIVE_CLOCK", "off", "IOC_CHECKPOINT_INTERVAL_MS", "1000")));
+                "IOC_SIMULATOR", "off", "IOC_LIVE_CLOCK", "off", "IOC_CHECKPOINT_INTERVAL_MS", "1000"));
+        env.putAll(more);
+        return Standalone.start(StandaloneConfig.fromEnv(env));
     }
 }
