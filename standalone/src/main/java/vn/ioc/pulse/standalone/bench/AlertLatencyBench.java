@@ -55,17 +55,26 @@ public final class AlertLatencyBench {
         Map<String, Long> arrived = new ConcurrentHashMap<>();
         AtomicLong notifications = new AtomicLong();
         Vertx vertx = Vertx.vertx();
-        HttpServer receiver = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+        HttpServer receiver = vertx.createHttpServer().requestHandler(req -> req.body().onComplete(ar -> {
             long now = System.nanoTime();
-            notifications.incrementAndGet();
-            JsonObject n = body.toJsonObject();
-            for (Object o : n.getJsonArray("alerts")) {
-                JsonObject a = (JsonObject) o;
-                if ("dissatisfied_rating".equals(a.getString("rule")) && "FIRING".equals(a.getString("status"))) {
-                    arrived.putIfAbsent(a.getString("scope_id"), now);
+            try {
+                if (ar.failed()) {
+                    System.err.println("receiver: body failed: " + ar.cause());
+                    return;
                 }
+                notifications.incrementAndGet();
+                JsonObject n = ar.result().toJsonObject();
+                for (Object o : n.getJsonArray("alerts")) {
+                    JsonObject a = (JsonObject) o;
+                    if ("dissatisfied_rating".equals(a.getString("rule")) && "FIRING".equals(a.getString("status"))) {
+                        arrived.putIfAbsent(a.getString("scope_id"), now);
+                    }
+                }
+            } catch (RuntimeException e) {
+                System.err.println("receiver: unreadable notification (" + e + "): " + ar.result());
+            } finally {
+                req.response().setStatusCode(200).end();
             }
-            req.response().setStatusCode(200).end();
         })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
 
         Path dir = Files.createTempDirectory("ioc-bench-alerts-");

@@ -100,6 +100,8 @@ final class ReceiverWorker implements AutoCloseable {
 
     private enum Outcome { DELIVERED, DEAD_LETTERED, ABANDONED }
 
+    private final io.vertx.core.Context context;
+
     ReceiverWorker(Vertx vertx, String bootstrap, DeliveryConfig.Receiver receiver,
                    KafkaProducer<String, String> deadLetters, DeliveryMetrics metrics) {
         this.receiver = receiver;
@@ -108,6 +110,10 @@ final class ReceiverWorker implements AutoCloseable {
         this.backoff = new Backoff(receiver.retryBackoff(), receiver.maxRetryBackoff(),
                 () -> ThreadLocalRandom.current().nextDouble());
         int timeout = (int) Math.min(Integer.MAX_VALUE, receiver.timeout().toMillis());
+        // every request runs on this one event-loop context: a request made from the worker thread would have its
+        // response handed over asynchronously, and a small body could arrive before the handler reading it was set
+        // (seen under load as tries that failed with IllegalStateException, or hung until the timeout)
+        this.context = vertx.getOrCreateContext();
         this.client = vertx.createHttpClient(new HttpClientOptions().setName("alert-receiver-" + receiver.name())
                         .setConnectTimeout(timeout).setKeepAlive(true).setIdleTimeout(timeout)
                         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS),
@@ -324,6 +330,12 @@ final class ReceiverWorker implements AutoCloseable {
 
     /** One try: the stored body with the delivery's headers; never fails (a failure is an Answer with status 0). */
     private Future<Answer> post(Notification n, int attempt) {
+        Promise<Answer> done = Promise.promise();
+        context.runOnContext(v -> postOnContext(n, attempt).onComplete(done));
+        return done.future();
+    }
+
+    private Future<Answer> postOnContext(Notification n, int attempt) {
         byte[] body = n.body().getBytes(StandardCharsets.UTF_8);
         long timeout = receiver.timeout().toMillis();
         RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(receiver.url())
