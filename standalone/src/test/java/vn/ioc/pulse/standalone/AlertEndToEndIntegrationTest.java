@@ -187,4 +187,33 @@ class AlertEndToEndIntegrationTest {
         assertThat(alertsAt("/hook").stream().filter(a -> a.getString("fingerprint").equals(OVERDUE_FP)).count())
                 .as("FIRING once, RESOLVED once: nothing repeated").isEqualTo(2);
     }
+
+    @Test
+    @Order(3)
+    @DisplayName("a silence made over REST keeps its alerts from the receivers (shown as silenced) while others are "
+            + "delivered")
+    void silenceStopsDelivery() throws Exception {
+        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + system.dashboardPort() + "/api/v1/silences")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"matchers\":{\"scope_id\":\"SCT\"},\"duration\":\"1h\","
+                        + "\"reason\":\"Sở Công Thương đang bảo trì\",\"by\":\"op\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        post(received("E3", "SCT", "2026-12-07T10:20:00+07:00"), received("E4", "SXD", "2026-12-07T10:20:00+07:00"),
+                event("E3", "RESOLVED", "2026-12-07T10:25:00+07:00", ""),
+                event("E4", "RESOLVED", "2026-12-07T10:25:00+07:00", ""),
+                event("E3", "RATED", "2026-12-07T10:30:00+07:00", ",\"rating\":\"DISSATISFIED\""),
+                event("E4", "RATED", "2026-12-07T10:30:00+07:00", ",\"rating\":\"DISSATISFIED\""),
+                tick("2026-12-07T10:35:00+07:00"));
+        String silencedFp = AlertEvent.fingerprint("dissatisfied_rating", "agency", "SCT");
+        String deliveredFp = AlertEvent.fingerprint("dissatisfied_rating", "agency", "SXD");
+        await().atMost(PATIENCE).until(() -> alertsAt("/hook").stream()
+                .anyMatch(a -> a.getString("fingerprint").equals(deliveredFp)) && alertsAt("/am").stream()
+                .anyMatch(a -> a.getString("fingerprint").equals(deliveredFp)));
+        JsonObject shown = new JsonObject(get("/api/v1/alerts/" + silencedFp));
+        assertThat(shown.getString("state")).isEqualTo("silenced");
+        // both were evaluated in the same step and grouped alike: the delivered one arrived, the silenced one did not
+        assertThat(alertsAt("/hook").stream().map(a -> a.getString("fingerprint")).toList()).doesNotContain(silencedFp);
+        assertThat(alertsAt("/am").stream().map(a -> a.getString("fingerprint")).toList()).doesNotContain(silencedFp);
+    }
 }
