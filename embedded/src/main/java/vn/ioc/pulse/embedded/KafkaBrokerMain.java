@@ -10,7 +10,7 @@ import java.util.concurrent.CountDownLatch;
  * A single-node Kafka broker (KRaft) as its own OS process, for the local cluster ({@code ./ioc cluster up}):
  * {@code KafkaBrokerMain <log dir> <port>}. The log dir is kept across restarts (the broker is restarted on the same
  * data by {@code ./ioc chaos}); the topics of CONTRACT.md §3 and the alert topics are created when missing, with the
- * retention the recovery path needs (the dashboard API creates its own alert-action, outbox and alert dead-letter
+ * retention the recovery path needs (the dashboard API creates its outbox and alert dead-letter
  * topics) (event topics kept for ever: docs/reliability.md, "Recovery"). Stops on SIGTERM.
  */
 public final class KafkaBrokerMain {
@@ -24,6 +24,7 @@ public final class KafkaBrokerMain {
         t.put("ioc.service-events.v1", eventPartitions);
         t.put("ioc.kpi-updates.v1", eventPartitions);
         t.put("ioc.alerts.v1", 1);
+        t.put("ioc.alert-actions.v1", 1);
         t.put("ioc.dead-letter.v1", 1);
         return t;
     }

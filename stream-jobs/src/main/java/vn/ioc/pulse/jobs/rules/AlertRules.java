@@ -185,11 +185,19 @@ public final class AlertRules implements Serializable {
         vars.put("count", Integer.toString(dossierCount));
         vars.put("down_since", extra.containsKey("down_since")
                 ? LOCAL_TIME.format(java.time.OffsetDateTime.parse(extra.get("down_since"))) : "");
+        Map<String, String> vi = new TreeMap<>(vars);
+        vi.put("scope", scope(scopeType, scopeId, true));
+        vi.put("value_pct", percent(value, true));
+        vi.put("threshold_pct", percent(threshold, true));
+        Map<String, String> en = new TreeMap<>(vars);
+        en.put("scope", scope(scopeType, scopeId, false));
+        en.put("value_pct", percent(value, false));
+        en.put("threshold_pct", percent(threshold, false));
         Map<String, String> annotations = new TreeMap<>(extra);
-        annotations.put("summary_vi", render(rule.summary().vi(), vars));
-        annotations.put("summary_en", render(rule.summary().en(), vars));
-        annotations.put("description_vi", render(rule.description().vi(), vars));
-        annotations.put("description_en", render(rule.description().en(), vars));
+        annotations.put("summary_vi", render(rule.summary().vi(), vi));
+        annotations.put("summary_en", render(rule.summary().en(), en));
+        annotations.put("description_vi", render(rule.description().vi(), vi));
+        annotations.put("description_en", render(rule.description().en(), en));
         return new AlertEvent(AlertEvent.fingerprint(rule.id(), scopeType, scopeId), rule.id(), status,
                 rule.severity(), scopeType, scopeId, kpi, window, value, threshold, dossiers, dossierCount, labels,
                 annotations, Instant.ofEpochMilli(startsAt), endsAt == null ? null : Instant.ofEpochMilli(endsAt),
@@ -204,6 +212,27 @@ public final class AlertRules implements Serializable {
         String s = String.format(Locale.ROOT, "%.4f", v);
         s = s.replaceAll("0+$", "");
         return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /** A ratio as a percentage with one decimal: "92,9%" in Vietnamese, "92.9%" in English; "" for none. */
+    static String percent(Double v, boolean vi) {
+        if (v == null) {
+            return "";
+        }
+        String s = String.format(Locale.ROOT, "%.1f%%", v * 100);
+        return vi ? s.replace('.', ',') : s;
+    }
+
+    /** The scope in words: "cơ quan STP" / "agency STP", "xã/phường 03646" / "commune 03646", … */
+    static String scope(String scopeType, String scopeId, boolean vi) {
+        String kind = switch (scopeType) {
+            case "province" -> vi ? "tỉnh" : "province";
+            case "agency" -> vi ? "cơ quan" : "agency";
+            case "commune" -> vi ? "xã/phường" : "commune";
+            case "component" -> vi ? "hệ thống" : "component";
+            default -> scopeType;
+        };
+        return kind + " " + scopeId;
     }
 
     /** Replaces each {@code {name}} by its value. */
@@ -287,7 +316,7 @@ public final class AlertRules implements Serializable {
     private static final Set<String> OVERDUE_FIELDS = Set.of("min_count", "max_listed", "for");
     private static final Set<String> DOWN_FIELDS = Set.of("components", "for");
     private static final Set<String> PLACEHOLDERS = Set.of("scope_type", "scope_id", "kpi", "window", "value",
-            "threshold", "count", "down_since");
+            "threshold", "count", "down_since", "scope", "value_pct", "threshold_pct");
 
     private static Rule rule(JsonNode n, int index, String source, KpiCatalog catalog) {
         if (!n.isObject()) {

@@ -189,9 +189,9 @@ class AlertRulesTest {
                 "severity", "critical", "scope_type", "agency", "scope_id", "SGTVT", "kpi", "on_time_ratio",
                 "window", "30d", "category", "dossiers"));
         assertThat(a.annotations().get("summary_vi"))
-                .isEqualTo("Tỷ lệ hồ sơ đúng hạn 30 ngày của agency SGTVT là 0.9412, dưới ngưỡng 0.95");
+                .isEqualTo("Tỷ lệ hồ sơ đúng hạn 30 ngày của cơ quan SGTVT là 94,1%, dưới ngưỡng 95,0%");
         assertThat(a.annotations().get("summary_en"))
-                .isEqualTo("30-day on-time ratio of agency SGTVT is 0.9412, below 0.95");
+                .isEqualTo("30-day on-time ratio of agency SGTVT is 94.1%, below 95.0%");
         assertThat(a.annotations()).containsKeys("description_vi", "description_en");
         assertThat(a.startsAt()).isEqualTo(t);
         assertThat(a.endsAt()).isNull();
