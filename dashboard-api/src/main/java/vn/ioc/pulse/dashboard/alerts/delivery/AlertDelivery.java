@@ -107,7 +107,7 @@ public final class AlertDelivery {
                 producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
                 notifier = new AlertNotifier(bootstrap, config, silenced, metrics).start();
                 for (DeliveryConfig.Receiver r : config.receivers()) {
-                    workers.add(new ReceiverWorker(vertx, bootstrap, r, producer, metrics).start());
+                    workers.add(new ReceiverWorker(vertx, bootstrap, config.instanceId(), r, producer, metrics).start());
                 }
                 started = true;
                 LOG.info("alert delivery started for {} receiver(s): {}", config.receivers().size(),

@@ -68,6 +68,10 @@ final class AlertNotifier implements AutoCloseable {
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "ioc-alert-notifier-" + config.instanceId());
+        // static membership: this instance restarted (even after kill -9) takes its partitions back at once instead
+        // of waiting for the dead member's session to expire; a dead instance's partitions move after 15 s
+        c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "ioc-alert-notifier-" + config.instanceId());
+        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 15_000);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -102,7 +102,7 @@ final class ReceiverWorker implements AutoCloseable {
 
     private final io.vertx.core.Context context;
 
-    ReceiverWorker(Vertx vertx, String bootstrap, DeliveryConfig.Receiver receiver,
+    ReceiverWorker(Vertx vertx, String bootstrap, String instanceId, DeliveryConfig.Receiver receiver,
                    KafkaProducer<String, String> deadLetters, DeliveryMetrics metrics) {
         this.receiver = receiver;
         this.deadLetters = deadLetters;
@@ -121,6 +121,9 @@ final class ReceiverWorker implements AutoCloseable {
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(receiver.name()));
+        // static membership, as the notifier's: a restarted instance resumes delivery at once
+        c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupId(receiver.name()) + "-" + instanceId);
+        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 15_000);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId(receiver.name()));
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
