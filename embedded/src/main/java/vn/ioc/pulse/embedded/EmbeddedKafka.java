@@ -34,7 +34,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path logDir;
     private final int brokerPort;
     private final int controllerPort;
-    private final String clusterId = Uuid.randomUuid().toString();
+    private final String clusterId;
     private KafkaRaftServer server;
     private boolean formatted;
 
@@ -42,6 +42,22 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.logDir = logDir;
         this.brokerPort = brokerPort == 0 ? FreePorts.pick() : brokerPort;
         this.controllerPort = FreePorts.pick();
+        this.clusterId = existingClusterId(logDir).orElseGet(() -> Uuid.randomUuid().toString());
+    }
+
+    /** The cluster id of a log dir formatted before (a broker restarted on its data must keep it). */
+    private static java.util.Optional<String> existingClusterId(Path logDir) {
+        Path meta = logDir.resolve("meta.properties");
+        if (!Files.exists(meta)) {
+            return java.util.Optional.empty();
+        }
+        try (java.io.Reader r = Files.newBufferedReader(meta)) {
+            Properties p = new Properties();
+            p.load(r);
+            return java.util.Optional.ofNullable(p.getProperty("cluster.id"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + meta, e);
+        }
     }
 
     /** A broker in a fresh temp folder on a free port. */
