@@ -416,19 +416,23 @@ class WallPageBrowserIntegrationTest {
         String critical = vn.ioc.pulse.model.AlertEvent.fingerprint("component_down", "component", "PORTAL");
         String warning = vn.ioc.pulse.model.AlertEvent.fingerprint("overdue_dossiers", "agency", "STP");
         try (Browser b = open("?lang=en", 1920, 1080)) {
-            b.await(PATIENCE, "no alerts", () -> "No alerts".equals(b.driver().findElement(By.id("alerts-list")).getText()));
+            b.await(PATIENCE, "no alerts", () -> "No alerts".equals(b.js("return document.getElementById('alerts-list').innerText")));
             sendAlert(alert(warning, "overdue_dossiers", "warning", "agency", "STP", 1, true,
                     "3 overdue dossiers", "3 hồ sơ quá hạn"));
             sendAlert(alert(critical, "component_down", "critical", "component", "PORTAL", 1, true,
                     "Provincial portal down for 10 min", "Cổng DVC tỉnh ngừng 10 phút"));
             b.await(PATIENCE, "two alerts", () -> b.driver().findElements(By.cssSelector("#alerts-list .alert-item")).size() == 2);
-            List<WebElement> items = b.driver().findElements(By.cssSelector("#alerts-list .alert-item"));
-            assertThat(items.get(0).getAttribute("data-fingerprint")).as("critical first").isEqualTo(critical);
-            assertThat(items.get(0).getText()).startsWith("✖").contains("Provincial portal down for 10 min");
-            assertThat(items.get(1).getAttribute("data-severity")).isEqualTo("warning");
-            assertThat(items.get(1).getText()).startsWith("▲").contains("3 overdue dossiers");
-            assertThat(b.driver().findElement(By.id("alerts")).getAttribute("data-worst")).isEqualTo("critical");
-            assertThat(b.driver().findElement(By.id("alerts")).getAttribute("data-count")).isEqualTo("2");
+            // read in one script: the strip is re-rendered as alerts change (an element found first may be replaced)
+            Object items = b.js("return [...document.querySelectorAll('#alerts-list .alert-item')].map(e => "
+                    + "[e.dataset.fingerprint, e.dataset.severity, e.innerText])");
+            @SuppressWarnings("unchecked")
+            List<List<String>> shown = (List<List<String>>) items;
+            assertThat(shown.get(0).get(0)).as("critical first").isEqualTo(critical);
+            assertThat(shown.get(0).get(2)).startsWith("✖").contains("Provincial portal down for 10 min");
+            assertThat(shown.get(1).get(1)).isEqualTo("warning");
+            assertThat(shown.get(1).get(2)).startsWith("▲").contains("3 overdue dossiers");
+            assertThat(b.js("return document.getElementById('alerts').dataset.worst")).isEqualTo("critical");
+            assertThat(b.js("return document.getElementById('alerts').dataset.count")).isEqualTo("2");
             b.screenshot(SHOTS.resolve("wall-alerts-1920x1080.png"));
 
             // acknowledged by an operator over REST (auth off here: the body names who)
@@ -438,14 +442,14 @@ class WallPageBrowserIntegrationTest {
                             .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"by\":\"op-lan\"}")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
-            b.await(PATIENCE, "the acknowledgement", () -> "acknowledged".equals(b.driver().findElement(By.cssSelector(
-                    "#alerts-list .alert-item[data-fingerprint='" + critical + "']")).getAttribute("data-state")));
-            assertThat(b.driver().findElement(By.cssSelector("#alerts-list .alert-item[data-fingerprint='" + critical
-                    + "'] .ack")).getText()).isEqualTo("✔ op-lan");
+            String item = "#alerts-list .alert-item[data-fingerprint='" + critical + "']";
+            b.await(PATIENCE, "the acknowledgement", () -> "acknowledged".equals(b.js("const e = document.querySelector(\""
+                    + item + "\"); return e ? e.dataset.state : null")));
+            assertThat(b.js("return document.querySelector(\"" + item + " .ack\").innerText")).isEqualTo("✔ op-lan");
 
             sendAlert(alert(critical, "component_down", "critical", "component", "PORTAL", 2, false, "", ""));
             sendAlert(alert(warning, "overdue_dossiers", "warning", "agency", "STP", 2, false, "", ""));
-            b.await(PATIENCE, "no alerts again", () -> "No alerts".equals(b.driver().findElement(By.id("alerts-list")).getText()));
+            b.await(PATIENCE, "no alerts again", () -> "No alerts".equals(b.js("return document.getElementById('alerts-list').innerText")));
         }
     }
 
