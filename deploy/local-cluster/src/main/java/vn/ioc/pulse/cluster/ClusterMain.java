@@ -107,6 +107,14 @@ public final class ClusterMain {
             case "submit" -> c.submit(rest.size() > 1 ? rest.get(1) : null) != null ? 0 : 1;
             case "savepoint" -> c.savepoint(rest.contains("--stop")) != null ? 0 : 1;
             case "restart" -> c.restart(rest.get(1));
+            case "stop" -> {
+                c.stop(rest.get(1));
+                yield 0;
+            }
+            case "start" -> {
+                c.start(rest.get(1));
+                yield 0;
+            }
             default -> {
                 usage();
                 yield 2;
@@ -117,13 +125,14 @@ public final class ClusterMain {
 
     static void usage() {
         System.out.println("""
-                usage: ./ioc cluster up | down [--clean] | status | savepoint [--stop] | submit [SAVEPOINT] | restart PROCESS
+                usage: ./ioc cluster up | down [--clean] | status | savepoint [--stop] | submit [SAVEPOINT] | restart|stop|start PROCESS
                   up         start Kafka, influxd, a Flink JobManager + TaskManagers, the gateway, the dashboard API and
                              the simulator as separate processes; submit the KPI job jar; print the URLs
                   down       stop them (data kept under IOC_CLUSTER_DIR, default .cluster; --clean removes it)
                   savepoint  trigger a savepoint of the KPI job (--stop: stop the job with it); prints its path
                   submit     run the KPI job jar (from a savepoint when given) — the upgrade path
-                  restart    stop and start one process (e.g. jobmanager, taskmanager-1, kafka, influxd, dashboard)""");
+                  restart    stop and start one process (e.g. jobmanager, taskmanager-1, kafka, influxd, dashboard)
+                  stop, start  one process (the fault tests' tools)""");
     }
 
     // ------------------------------------------------------------------------------------------------------- up
