@@ -105,7 +105,11 @@ public class ScopeAggregator extends KeyedProcessFunction<String, ContributionBa
         // first pending validFrom), so the later ones are reached by that chain — a timer per contribution only fed
         // the timer queue (a quarter of this operator's time)
         if (earliest != Long.MAX_VALUE) {
-            ctx.timerService().registerEventTimeTimer(Math.max(earliest,
+            // never at or before the scope's own clock: a contribution already valid there waits in the scope for
+            // the next step, which is after asOf — after a restore the sources' watermark starts again below the
+            // clock the scope had reached, and a step at or before it would find nothing to do (and set no timer)
+            long after = s.asOf() == Long.MIN_VALUE ? Long.MIN_VALUE : EventTime.plus(s.asOf(), 1);
+            ctx.timerService().registerEventTimeTimer(Math.max(Math.max(earliest, after),
                     EventTime.plus(ctx.timerService().currentWatermark(), 1)));
         }
         state.update(s);
@@ -151,7 +155,12 @@ public class ScopeAggregator extends KeyedProcessFunction<String, ContributionBa
         }
         boolean flush = ctx.timeDomain() == org.apache.flink.streaming.api.TimeDomain.PROCESSING_TIME;
         if (now <= s.asOf() && !(flush && s.unpublished)) {
-            return; // this instant is already published
+            // this instant is already published; if contributions wait (the watermark is behind the scope's clock,
+            // as after a restore), come back once it has passed that clock
+            if (!flush && s.nextChange() != Long.MAX_VALUE) {
+                ctx.timerService().registerEventTimeTimer(Math.max(s.nextChange(), EventTime.plus(s.asOf(), 1)));
+            }
+            return;
         }
         s.advance(now);
         long wall = ctx.timerService().currentProcessingTime();
