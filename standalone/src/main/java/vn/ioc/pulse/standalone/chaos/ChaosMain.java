@@ -61,6 +61,9 @@ public final class ChaosMain {
     private final int clients;
     private final Path dataset;
     private Instant until;
+    /** The event-time window the job processed while influxd was down. */
+    private Instant outageFrom = Instant.EPOCH;
+    private Instant outageTo = Instant.EPOCH;
 
     record Result(String fault, boolean ok, long recoveryMs, int keys, int mismatches, String detail) {
     }
@@ -106,6 +109,7 @@ public final class ChaosMain {
             } catch (Exception e) {
                 r = new Result(fault, false, -1, 0, -1, "aborted: " + e);
             }
+            chaos.keepLogs(fault);
             results.add(r);
             System.out.printf("[chaos] %-20s %s  recovery %s  keys %d  mismatches %d  %s%n", r.fault(),
                     r.ok() ? "PASS" : "FAIL", r.recoveryMs() < 0 ? "-" : String.format("%.1f s", r.recoveryMs() / 1e3),
@@ -122,12 +126,24 @@ public final class ChaosMain {
     // ----------------------------------------------------------------------------------------------- one fault
 
     Result run(String fault) throws Exception {
+        WsClients[] screens = new WsClients[1];
+        try {
+            return runWith(fault, screens);
+        } finally {
+            if (screens[0] != null) {
+                screens[0].close(); // never left reconnecting to the next fault's cluster
+            }
+        }
+    }
+
+    private Result runWith(String fault, WsClients[] screens) throws Exception {
         log("=== " + fault + ": fresh cluster");
         cluster("down", "--clean");
         if (cluster("up") != 0) {
             return new Result(fault, false, -1, 0, -1, "the cluster did not come up");
         }
         WsClients ws = fault.equals("api-restart") ? new WsClients(clients) : null;
+        screens[0] = ws;
         if (ws != null) {
             ws.connectAll();
         }
@@ -150,11 +166,10 @@ public final class ChaosMain {
         await("the job caught up to the last tick " + until, () -> newestAsOf().map(t -> !t.isBefore(until))
                 .orElse(false), Duration.ofMinutes(5));
         if (fault.equals("influxd-down")) {
-            detail += "; " + historyGaps();
+            detail += "; " + historyGaps(apiValues().get("received/province/SL/today"));
         }
         if (ws != null) {
             detail += "; " + ws.check(apiValues());
-            ws.close();
         }
         Map<String, KpiValue> live = settledApiValues();
         Map<String, KpiValue> batch = recompute();
@@ -191,9 +206,11 @@ public final class ChaosMain {
                 return "broker stopped (SIGTERM) and started on its data";
             }
             case "influxd-down" -> {
+                outageFrom = newestAsOf().orElseThrow();
                 cluster("stop", "influxd");
                 Thread.sleep(60_000);
                 cluster("start", "influxd");
+                outageTo = newestAsOf().orElseThrow();
                 return "influxd down for 60 s";
             }
             case "api-restart" -> {
@@ -343,28 +360,44 @@ public final class ChaosMain {
     }
 
     /**
-     * InfluxDB history after the outage: for the province's received-today series, every minute of event time in
-     * which the KPI topic had a value must have a point (the sink writes one per series per minute).
+     * InfluxDB history after the outage, for the province's received-today series: its points (one per minute of
+     * event time at most, only minutes in which the job published — and while catching up the job publishes at most
+     * once a second of processing time) must leave no hole where influxd was down. Pass: the longest event-time
+     * interval between consecutive points inside the outage's event-time window is no longer than the longest one
+     * outside it, and the last point equals the final value.
      */
-    private String historyGaps() throws Exception {
-        String q = "SELECT count(value) FROM kpi WHERE kpi='received' AND scope_type='province' AND \"window\"='today'"
-                + " AND time >= '" + firstEventTime() + "' AND time <= '" + until + "' GROUP BY time(1m) fill(0)";
+    private String historyGaps(KpiValue finalValue) throws Exception {
+        String q = "SELECT last(value) FROM kpi WHERE kpi='received' AND scope_type='province' AND \"window\"='today'"
+                + " AND time >= '" + firstEventTime() + "' AND time <= '" + until + "' GROUP BY time(1m) fill(none)";
         JsonObject r = new JsonObject(get("http://127.0.0.1:8086/query?db=ioc&q="
                 + java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8)));
         JsonArray series = r.getJsonArray("results").getJsonObject(0).getJsonArray("series");
-        java.util.Set<Long> influxMinutes = new java.util.HashSet<>();
+        List<Long> times = new ArrayList<>();
+        double lastValue = Double.NaN;
         if (series != null) {
             for (Object row : series.getJsonObject(0).getJsonArray("values")) {
                 JsonArray a = (JsonArray) row;
-                if (a.getLong(1) > 0) {
-                    influxMinutes.add(Instant.parse(a.getString(0)).toEpochMilli() / 60_000);
-                }
+                times.add(Instant.parse(a.getString(0)).toEpochMilli());
+                lastValue = a.getDouble(1);
             }
         }
-        java.util.Set<Long> topicMinutes = TopicMinutes.read("127.0.0.1:9092", "received/province/SL/today", until);
-        topicMinutes.removeAll(influxMinutes);
-        return topicMinutes.isEmpty() ? "history: every one of the series' minutes present after the outage"
-                : "history FAIL: " + topicMinutes.size() + " minutes missing in InfluxDB";
+        long inside = 0;
+        long outside = 0;
+        for (int i = 1; i < times.size(); i++) {
+            long gap = times.get(i) - times.get(i - 1);
+            boolean overlaps = times.get(i) > outageFrom.toEpochMilli() && times.get(i - 1) < outageTo.toEpochMilli();
+            if (overlaps) {
+                inside = Math.max(inside, gap);
+            } else {
+                outside = Math.max(outside, gap);
+            }
+        }
+        boolean lastOk = finalValue != null && finalValue.value() != null && lastValue == finalValue.value();
+        boolean ok = times.size() > 1 && inside <= outside && lastOk;
+        return String.format("history %s: %d points; longest interval between points %d min inside the outage's "
+                + "event-time window [%s, %s], %d min outside; last point %s (final %s)", ok ? "OK" : "FAIL",
+                times.size(), inside / 60_000, KpiValue.formatTime(outageFrom), KpiValue.formatTime(outageTo),
+                outside / 60_000, lastValue, finalValue == null ? null : finalValue.value());
     }
 
     // ------------------------------------------------------------------------------------------- WebSockets
@@ -459,6 +492,21 @@ public final class ChaosMain {
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
+
+    /** Copies the cluster's logs to {@code <IOC_CLUSTER_DIR>-logs/<fault>/} (the next fault starts clean). */
+    void keepLogs(String fault) {
+        try {
+            Path to = Files.createDirectories(Path.of(clusterDir + "-logs").resolve(fault));
+            try (var files = Files.list(clusterDir.resolve("logs"))) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, to.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            log("logs of " + fault + " kept in " + to);
+        } catch (Exception e) {
+            log("could not keep the logs of " + fault + ": " + e);
+        }
+    }
 
     /** The newest as_of over the API's values (the pipeline's clock), if any. */
     Optional<Instant> newestAsOf() {
